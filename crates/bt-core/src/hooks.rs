@@ -79,20 +79,32 @@ pub async fn normalise_error_body(response: reqwest::Response) -> reqwest::Resul
         // Serialising a struct of strings cannot fail.
         serde_json::to_vec(&synthetic).unwrap_or_default()
     };
+    let mut headers = headers;
+    if !is_json_object {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.remove(reqwest::header::CONTENT_LENGTH);
+    }
+    let response = rebuild_response(status, version, headers, url, body);
+    Ok(response)
+}
+
+/// Builds a `reqwest::Response` from parts, e.g. after its body was read to inspect it.
+pub fn rebuild_response(
+    status: reqwest::StatusCode,
+    version: reqwest::Version,
+    headers: reqwest::header::HeaderMap,
+    url: reqwest::Url,
+    body: Vec<u8>,
+) -> reqwest::Response {
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    if !is_json_object {
-        rebuilt.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        rebuilt.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
-    }
     // reqwest keeps the response URL in a private extension; its builder extension sets it.
     if let Ok(carrier) = http::Response::builder().url(url).body(()) {
         *rebuilt.extensions_mut() = carrier.into_parts().0.extensions;
     }
-    let response = reqwest::Response::from(rebuilt);
-    Ok(response)
+    reqwest::Response::from(rebuilt)
 }
 
 #[cfg(test)]

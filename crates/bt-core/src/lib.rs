@@ -20,7 +20,7 @@ mod hooks;
 pub use ctx::{BoxFuture, Ctx, Middleware};
 pub use environment::{ApiFamily, Environment};
 pub use error::{ApigeeFault, BtError};
-pub use hooks::{TRACKING_HEADER, normalise_error_body, prepare_request};
+pub use hooks::{TRACKING_HEADER, normalise_error_body, prepare_request, rebuild_response};
 
 #[doc(hidden)]
 pub mod __private {

@@ -7,4 +7,11 @@
 
 mod common;
 
+mod address;
+mod appointment;
+mod line_availability;
 mod oauth;
+mod order_notifications;
+mod product_availability;
+mod product_inventory;
+mod product_order;

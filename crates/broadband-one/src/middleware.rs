@@ -1,0 +1,215 @@
+//! The facade's runtime layer under every generated client: bearer token, one refresh on an
+//! expired token, retries where a repeat is safe, and a tracing span per operation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bt_core::{BoxFuture, BtError, Middleware, TRACKING_HEADER, rebuild_response};
+use rand::Rng;
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::config::RetryPolicy;
+use crate::secret::Secret;
+use crate::token::TokenSource;
+
+/// Operations that may be sent again without changing anything at BT: searches, availability
+/// checks and lookups. Everything else (order create, amend, cancel, address create, appointment
+/// reserve) is sent once; see `Hub::submit_order` for how an ambiguous order is resolved.
+const SAFE_TO_REPEAT: &[&str] = &[
+    "getGeographicAddress",
+    "createProductOfferingQualification",
+    "getLineAvailability",
+    "postSearchAppointment",
+    "listProduct",
+    "listProductOrder",
+    "retrieveProductOrder",
+];
+
+pub fn is_safe_to_repeat(operation_id: &str) -> bool {
+    SAFE_TO_REPEAT.contains(&operation_id)
+}
+
+pub struct HubMiddleware {
+    tokens: Arc<TokenSource>,
+    retry: RetryPolicy,
+    /// The last HTTP status per tracking id, so an unreadable body still reports its status.
+    statuses: Mutex<HashMap<String, u16>>,
+}
+
+impl HubMiddleware {
+    pub fn new(tokens: Arc<TokenSource>, retry: RetryPolicy) -> Self {
+        HubMiddleware { tokens, retry, statuses: Mutex::new(HashMap::new()) }
+    }
+
+    /// The status of the last response to the request with this tracking id (taken once).
+    pub fn take_status(&self, tracking_id: &str) -> Option<u16> {
+        self.statuses.lock().ok().and_then(|mut m| m.remove(tracking_id))
+    }
+
+    fn remember_status(&self, tracking_id: &str, status: u16) {
+        if let Ok(mut m) = self.statuses.lock() {
+            // Bounded: entries are taken by the caller; a caller that never asks must not leak.
+            if m.len() > 10_000 {
+                m.clear();
+            }
+            m.insert(tracking_id.to_string(), status);
+        }
+    }
+
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let tracking_id = request.headers().get(TRACKING_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let repeatable = is_safe_to_repeat(operation_id);
+        let started = Instant::now();
+        let mut attempt = 1;
+        let mut refreshed = false;
+        let mut request = request;
+        loop {
+            let spare = request.try_clone();
+            let response = match client.execute(request).await {
+                Ok(response) => response,
+                Err(e) => {
+                    let transient = e.is_connect() || e.is_timeout() || e.is_request();
+                    let wait = if repeatable && transient { self.backoff(attempt, None, started) } else { None };
+                    match (wait, spare) {
+                        (Some(wait), Some(again)) => {
+                            tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying a safe operation");
+                            tokio::time::sleep(wait).await;
+                            attempt += 1;
+                            request = again;
+                            continue;
+                        }
+                        _ => return Err(e),
+                    }
+                }
+            };
+            if response.status() == 401 && !refreshed {
+                // A 401 was refused at the gateway, so sending again is safe for every
+                // operation; do it once, and only when the token expired (BT code 42).
+                let (response, expired) = read_401(response).await?;
+                if expired {
+                    let stale = spare.as_ref().and_then(bearer_of);
+                    if let (Some(mut again), Some(token)) = (spare, self.fresh_token(stale).await) {
+                        set_bearer(&mut again, &token);
+                        refreshed = true;
+                        request = again;
+                        tracing::info!(attempt, "token expired; sending once more with a new token");
+                        continue;
+                    }
+                }
+                return Ok(self.finish(&tracking_id, response));
+            }
+            if repeatable && matches!(response.status().as_u16(), 429 | 503 | 504) {
+                let wait = self.backoff(attempt, retry_after_header(&response), started);
+                if let (Some(wait), Some(again)) = (wait, spare) {
+                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, status = response.status().as_u16(), "retrying a safe operation");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    request = again;
+                    continue;
+                }
+            }
+            return Ok(self.finish(&tracking_id, response));
+        }
+    }
+
+    fn finish(&self, tracking_id: &str, response: reqwest::Response) -> reqwest::Response {
+        let status = response.status().as_u16();
+        tracing::Span::current().record("status", status);
+        self.remember_status(tracking_id, status);
+        response
+    }
+
+    /// A token other than `stale` (the one BT just called expired).
+    async fn fresh_token(&self, stale: Option<Secret>) -> Option<Secret> {
+        if let Some(stale) = stale {
+            self.tokens.invalidate(&stale).await;
+        }
+        self.tokens.token().await.ok()
+    }
+
+    /// How long to wait before attempt `attempt + 1`, or `None` when the budget is spent.
+    fn backoff(&self, attempt: u32, retry_after: Option<Duration>, started: Instant) -> Option<Duration> {
+        if attempt >= self.retry.max_attempts {
+            return None;
+        }
+        let exp = self.retry.initial_backoff.saturating_mul(1 << (attempt - 1).min(16));
+        let capped = exp.min(self.retry.max_backoff);
+        // Full jitter: anywhere between half and all of the capped delay.
+        let jittered = capped.mul_f64(rand::rng().random_range(0.5..=1.0));
+        let wait = retry_after.map(|hint| hint.max(jittered)).unwrap_or(jittered);
+        (started.elapsed() + wait <= self.retry.max_elapsed).then_some(wait)
+    }
+}
+
+impl Middleware for HubMiddleware {
+    fn prepare<'a>(&'a self, request: &'a mut reqwest::Request, _operation_id: &'static str) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let token = self.tokens.token().await.map_err(|e| e.to_string())?;
+            set_bearer(request, &token);
+            Ok(())
+        })
+    }
+
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        let tracking_id = request.headers().get(TRACKING_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let span = tracing::info_span!(
+            "bt_call",
+            operation = operation_id,
+            tracking_id = %tracking_id,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        Box::pin(
+            async move {
+                let started = Instant::now();
+                let result = self.send(client, request, operation_id).await;
+                let span = tracing::Span::current();
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                match &result {
+                    Ok(r) => tracing::info!(status = r.status().as_u16(), "BT answered"),
+                    Err(e) => tracing::warn!(error = %e, "BT call failed"),
+                }
+                result
+            }
+            .instrument(span),
+        )
+    }
+}
+
+fn set_bearer(request: &mut reqwest::Request, token: &Secret) {
+    if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
+        value.set_sensitive(true);
+        request.headers_mut().insert(AUTHORIZATION, value);
+    }
+}
+
+fn bearer_of(request: &reqwest::Request) -> Option<Secret> {
+    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(Secret::new)
+}
+
+/// Reads a 401's body to see whether the token expired (BT code 42), and rebuilds the response.
+async fn read_401(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, bool)> {
+    let (status, version, headers, url) = (response.status(), response.version(), response.headers().clone(), response.url().clone());
+    let body = response.bytes().await?.to_vec();
+    let expired = serde_json::from_slice::<BtError>(&body).is_ok_and(|e| e.is_expired_token());
+    Ok((rebuild_response(status, version, headers, url, body), expired))
+}
+
+fn retry_after_header(response: &reqwest::Response) -> Option<Duration> {
+    let seconds: u64 = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds.min(60)))
+}
