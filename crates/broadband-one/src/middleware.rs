@@ -18,18 +18,42 @@ use crate::token::TokenSource;
 /// Operations that may be sent again without changing anything at BT: searches, availability
 /// checks and lookups. Everything else (order create, amend, cancel, address create, appointment
 /// reserve) is sent once; see `Hub::submit_order` for how an ambiguous order is resolved.
+/// (progenitor names operations in snake case.)
 const SAFE_TO_REPEAT: &[&str] = &[
-    "getGeographicAddress",
-    "createProductOfferingQualification",
-    "getLineAvailability",
-    "postSearchAppointment",
-    "listProduct",
-    "listProductOrder",
-    "retrieveProductOrder",
+    "get_geographic_address",
+    "create_product_offering_qualification",
+    "get_line_availability",
+    "post_search_appointment",
+    "list_product",
+    "list_product_order",
+    "retrieve_product_order",
 ];
 
 pub fn is_safe_to_repeat(operation_id: &str) -> bool {
     SAFE_TO_REPEAT.contains(&operation_id)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each listed name must be an operation of a generated client, or the list silently
+    /// protects nothing.
+    #[test]
+    fn every_safe_operation_exists_in_a_generated_client() {
+        let sources = [
+            include_str!("../../bt-address/src/generated.rs"),
+            include_str!("../../bt-product-availability/src/generated.rs"),
+            include_str!("../../bt-line-availability/src/generated.rs"),
+            include_str!("../../bt-appointment/src/generated.rs"),
+            include_str!("../../bt-product-inventory/src/generated.rs"),
+            include_str!("../../bt-product-order/src/generated.rs"),
+        ];
+        for op in super::SAFE_TO_REPEAT {
+            let needle = format!("operation_id: \"{op}\"");
+            assert!(sources.iter().any(|s| s.contains(&needle)), "{op} is not an operation id");
+        }
+        assert!(!super::is_safe_to_repeat("create_product_order"));
+        assert!(!super::is_safe_to_repeat("create_appointment"));
+    }
 }
 
 pub struct HubMiddleware {
