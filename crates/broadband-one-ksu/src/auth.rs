@@ -123,10 +123,10 @@ impl Tokens {
         if issued.len() >= MAX_TOKENS {
             issued.retain(|_, expiry| *expiry > now);
         }
-        if issued.len() >= MAX_TOKENS {
-            if let Some(oldest) = issued.iter().min_by_key(|(_, e)| **e).map(|(k, _)| *k) {
-                issued.remove(&oldest);
-            }
+        if issued.len() >= MAX_TOKENS
+            && let Some(oldest) = issued.iter().min_by_key(|(_, e)| **e).map(|(k, _)| *k)
+        {
+            issued.remove(&oldest);
         }
         issued.insert(digest(token.as_bytes()), now + self.ttl);
         token

@@ -44,6 +44,8 @@ pub(crate) struct Incoming {
     pub sub_status: Option<String>,
     pub service_id: Option<String>,
     pub items: Vec<ItemState>,
+    /// `items` as JSON, made here so the single writer thread does not have to.
+    pub items_json: String,
     pub parsed: bool,
     pub raw: String,
 }
@@ -51,13 +53,15 @@ pub(crate) struct Incoming {
 /// Decodes a body; `Err` only when it is not JSON at all.
 pub(crate) fn decode(body: &[u8], received_at: DateTime<Utc>) -> Result<Incoming, serde_json::Error> {
     let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if is_object {
-        if let Ok(event) = serde_json::from_slice::<ProductOrderEvent>(body) {
-            return Ok(from_typed(event, body, received_at));
+    let mut incoming = match serde_json::from_slice::<ProductOrderEvent>(body) {
+        Ok(event) if is_object => from_typed(event, body, received_at),
+        _ => {
+            let value: Value = serde_json::from_slice(body)?;
+            from_value(&value, body, received_at)
         }
-    }
-    let value: Value = serde_json::from_slice(body)?;
-    Ok(from_value(&value, body, received_at))
+    };
+    incoming.items_json = serde_json::to_string(&incoming.items)?;
+    Ok(incoming)
 }
 
 fn raw_text(body: &[u8]) -> String {
@@ -90,6 +94,7 @@ fn from_typed(event: ProductOrderEvent, body: &[u8], received_at: DateTime<Utc>)
         sub_status: None,
         service_id: None,
         items: Vec::new(),
+        items_json: String::new(),
         parsed,
         raw: raw_text(body),
     };
@@ -165,6 +170,7 @@ fn from_value(value: &Value, body: &[u8], received_at: DateTime<Utc>) -> Incomin
         sub_status: None,
         service_id: None,
         items: Vec::new(),
+        items_json: String::new(),
         parsed: false,
         raw: raw_text(body),
     };

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -30,6 +30,10 @@ const CATCH_UP_PAGE: usize = 512;
 const WAIT_POLL: Duration = Duration::from_millis(500);
 /// Idle reader connections kept open.
 const MAX_IDLE_READERS: usize = 4;
+/// The background checkpointer runs after this many stored events (and once a second when idle).
+const CHECKPOINT_EVERY: usize = 1000;
+/// Safety net: the writer itself checkpoints only if the WAL reaches this many pages (~200 MB).
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 50_000;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ksu_events (
@@ -333,7 +337,12 @@ impl KsuStore {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(KsuError::Config(format!("the database could not be put in WAL mode (got {mode})")));
         }
-        conn.execute_batch("PRAGMA synchronous=NORMAL;")?;
+        // Checkpoints (the only fsyncs in WAL mode with synchronous=NORMAL) run on a separate
+        // thread so that commits, and so acknowledgements, never wait for them.
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}; \
+             PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-32768;"
+        ))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(KsuError::Config(format!(
@@ -345,12 +354,20 @@ impl KsuStore {
         let last_seq = Arc::new(AtomicI64::new(last));
         let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
         let (tx, rx) = mpsc::channel();
+        let checkpoint_conn = Connection::open(&path)?;
+        configure(&checkpoint_conn)?;
+        let (checkpoint_tx, checkpoint_rx) = mpsc::sync_channel(1);
+        let pending = Arc::new(AtomicUsize::new(0));
+        let checkpoint = Checkpoint { wake: checkpoint_tx, pending: pending.clone() };
+        std::thread::Builder::new()
+            .name("ksu-store-checkpoint".into())
+            .spawn(move || checkpoint_loop(checkpoint_conn, checkpoint_rx, pending))?;
         {
             let events = events.clone();
             let last_seq = last_seq.clone();
             std::thread::Builder::new()
                 .name("ksu-store-writer".into())
-                .spawn(move || writer_loop(conn, rx, events, last_seq))?;
+                .spawn(move || writer_loop(conn, rx, events, last_seq, checkpoint))?;
         }
         Ok(KsuStore {
             inner: Arc::new(Inner { path, writer: Some(tx), events, last_seq, readers: Mutex::new(Vec::new()) }),
@@ -522,10 +539,10 @@ impl KsuStore {
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last = self.order_status(order).await?;
         loop {
-            if let Some(status) = &last {
-                if until(status) {
-                    return Ok(status.clone());
-                }
+            if let Some(status) = &last
+                && until(status)
+            {
+                return Ok(status.clone());
             }
             let recheck = tokio::select! {
                 _ = tokio::time::sleep_until(deadline) => {
@@ -584,6 +601,7 @@ fn writer_loop(
     rx: mpsc::Receiver<Job>,
     events: broadcast::Sender<Arc<StoredEvent>>,
     last_seq: Arc<AtomicI64>,
+    checkpoint: Checkpoint,
 ) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -614,6 +632,7 @@ fn writer_loop(
         if let Some(max) = results.iter().filter_map(|r| r.as_ref().ok().copied().flatten()).max() {
             last_seq.fetch_max(max, Ordering::AcqRel);
         }
+        checkpoint.written(batch.len());
         let broadcast = events.receiver_count() > 0;
         for (job, result) in batch.into_iter().zip(results) {
             let Job { incoming, reply } = job;
@@ -639,6 +658,43 @@ fn writer_loop(
     }
 }
 
+/// The writer's side of the checkpointer: counts events written and wakes it now and then.
+struct Checkpoint {
+    wake: mpsc::SyncSender<()>,
+    pending: Arc<AtomicUsize>,
+}
+
+impl Checkpoint {
+    fn written(&self, events: usize) {
+        if self.pending.fetch_add(events, Ordering::AcqRel) + events >= CHECKPOINT_EVERY {
+            let _ = self.wake.try_send(());
+        }
+    }
+}
+
+/// Copies the WAL into the database file in the background (PASSIVE: never blocks the writer):
+/// after every `CHECKPOINT_EVERY` events, and within a second of any write.
+fn checkpoint_loop(conn: Connection, wake: mpsc::Receiver<()>, pending: Arc<AtomicUsize>) {
+    let mut unfinished = false;
+    loop {
+        match wake.recv_timeout(Duration::from_secs(1)) {
+            Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        if pending.swap(0, Ordering::AcqRel) == 0 && !unfinished {
+            continue;
+        }
+        match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))) {
+            // Frames appended while it ran are left for the next pass.
+            Ok((log, done)) => unfinished = done < log,
+            Err(e) => {
+                tracing::warn!(error = %e, "KSU checkpoint failed");
+                unfinished = false;
+            }
+        }
+    }
+}
+
 fn write_batch(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<Option<i64>>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut out = Vec::with_capacity(jobs.len());
@@ -648,7 +704,6 @@ fn write_batch(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<Opti
             let i = &job.incoming;
             let event_time = i.event_time.map(|t| t.timestamp_micros());
             let received = i.received_at.timestamp_micros();
-            let items = serde_json::to_string(&i.items).unwrap_or_else(|_| "[]".into());
             let changed = stmt.execute(params![
                 i.event_id,
                 i.id_from_content,
@@ -661,7 +716,7 @@ fn write_batch(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<Vec<Opti
                 i.state,
                 i.sub_status,
                 i.service_id,
-                items,
+                i.items_json,
                 i.parsed,
                 i.raw,
             ])?;

@@ -39,11 +39,6 @@ impl std::fmt::Debug for Hub {
 impl Hub {
     /// Builds the clients. Nothing is sent until the first call (the token is fetched lazily).
     pub fn new(config: HubConfig) -> Result<Hub> {
-        #[cfg(feature = "rustls")]
-        {
-            // Several crates may race to install a provider; whichever wins is fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
         let builder = || -> Result<reqwest::ClientBuilder> {
             let b = reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)

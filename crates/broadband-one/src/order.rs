@@ -17,7 +17,7 @@ use crate::validate;
 
 /// A submitted order. BT answers a create with `202` and no body, so BT's order id is known
 /// only once the order is found by lookup or the first KSU arrives.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct OrderHandle {
     pub external_id: String,
     pub bt_order_id: Option<String>,
@@ -27,7 +27,7 @@ pub struct OrderHandle {
 }
 
 /// Where an order stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct OrderStatus {
     pub bt_order_id: Option<String>,
     pub external_id: Option<String>,

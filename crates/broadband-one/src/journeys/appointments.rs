@@ -79,7 +79,7 @@ impl SlotSearch {
 }
 
 /// An appointment slot, its times exactly as BT sent them (to be sent back unchanged).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Slot {
     /// `AM` or `PM` for Broadband One.
     pub label: String,
@@ -88,7 +88,7 @@ pub struct Slot {
 }
 
 /// A reserved slot: quote `id` in the order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Reservation {
     pub id: String,
     pub slot: Slot,

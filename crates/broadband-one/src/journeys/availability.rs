@@ -11,7 +11,7 @@ use crate::journeys::premises::Premises;
 use crate::validate;
 
 /// An access technology.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Technology {
     Fttp,
     Sogea,
@@ -45,7 +45,7 @@ impl Technology {
 }
 
 /// One product offering BT says can be ordered.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Offer {
     /// BT's offering name, e.g. `FTTP 500_75M` (the order needs its E-code; see the catalogue).
     pub name: String,
@@ -109,7 +109,7 @@ fn value_text(v: Value) -> Option<String> {
 }
 
 /// A copper line at the premises.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CopperLine {
     pub access_line_id: Option<String>,
     pub directory_number: Option<String>,
@@ -133,7 +133,7 @@ impl CopperLine {
 }
 
 /// The copper lines at a premises.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LineReport {
     pub working: Vec<CopperLine>,
     pub stopped: Vec<CopperLine>,
@@ -159,7 +159,7 @@ pub enum LineRef {
 }
 
 /// Offers, and the line report when a line check was needed.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Availability {
     pub offers: Vec<Offer>,
     pub lines: Option<LineReport>,

@@ -21,7 +21,7 @@ pub struct Amendment {
 }
 
 /// A cancellation BT accepted for processing; the outcome arrives by KSU.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CancellationRequest {
     pub bt_order_id: String,
     pub state: Option<String>,

@@ -14,7 +14,7 @@ use crate::order::OrderHandle;
 use crate::validate;
 
 /// One asset of a service, from product inventory.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Asset {
     pub id: String,
     pub offering_code: Option<String>,
@@ -25,7 +25,7 @@ pub struct Asset {
 }
 
 /// A Broadband One service: its parent (access) asset and the children under it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Service {
     pub service_id: String,
     pub parent: Asset,
@@ -64,7 +64,7 @@ pub struct ModifyPlan {
 
 /// What [`Hub::plan_modify`] found: the service, the target offer, and whether an engineer
 /// (and so an appointment) is needed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ModifyCheck {
     pub service: Service,
     pub target: Offer,

@@ -49,7 +49,7 @@ impl AddressQuery {
 }
 
 /// The quality of an Openreach address key. Gold is required for a new FTTP line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Qualifier {
     Gold,
     Silver,
@@ -71,7 +71,7 @@ impl Qualifier {
 }
 
 /// Which address database a record came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum AddressSource {
     Openreach,
     Robt,
@@ -79,7 +79,7 @@ pub enum AddressSource {
 }
 
 /// One address record, as BT returned it, in the terms the journeys use.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct AddressRecord {
     /// The NAD key (`A…` for Openreach, `R…`/`S…`/`X…` for RoBT).
     pub key: String,
@@ -155,7 +155,7 @@ pub enum KeyRule {
 }
 
 /// A premises ready for ordering: its Openreach record (with an acceptable key) and a RoBT key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Premises {
     pub openreach: AddressRecord,
     pub robt_key: String,
@@ -225,6 +225,11 @@ impl Hub {
         let chosen = match openreach.as_slice() {
             [] => None,
             [one] => Some((*one).clone()),
+            // BT can hold several Openreach records for one address; the one paired with a RoBT
+            // record is the one BT's own fuzzy match settled on.
+            many if many.iter().filter(|r| r.matched_key.is_some()).count() == 1 => {
+                many.iter().find(|r| r.matched_key.is_some()).map(|r| (*r).clone())
+            }
             many => {
                 let list = many.iter().map(|r| format!("{} ({})", r.one_line(), r.key)).collect::<Vec<_>>().join("; ");
                 return Err(HubError::invalid(
