@@ -78,11 +78,10 @@ impl<'q> Search<'q> {
             Some(_) => return Err(BtFailure::invalid_query("addressSource")),
         };
         let postcode = q.get("postcode");
-        if let Some(p) = postcode {
-            if !is_valid_postcode(p.trim()) {
+        if let Some(p) = postcode
+            && !is_valid_postcode(p.trim()) {
                 return Err(BtFailure::invalid_query("postcode"));
             }
-        }
         // The world keeps no dependent streets or localities: these only get BT's length checks.
         q.get_limited("subStreet", 45)?;
         q.get_limited("subLocality", 30)?;
@@ -130,16 +129,14 @@ impl<'q> Search<'q> {
     }
 
     fn address_matches(&self, a: &PostalAddress, uprn: Option<&str>) -> bool {
-        if let Some(p) = self.postcode {
-            if normalise_postcode(p) != normalise_postcode(&a.postcode) {
+        if let Some(p) = self.postcode
+            && normalise_postcode(p) != normalise_postcode(&a.postcode) {
                 return false;
             }
-        }
-        if let Some(u) = self.uprn {
-            if uprn != Some(u) {
+        if let Some(u) = self.uprn
+            && uprn != Some(u) {
                 return false;
             }
-        }
         // A building name also matches the premises' sub-building (flats are often searched so).
         let building = self.text_matches(self.building_name, a.building_name.as_deref())
             || self.text_matches(self.building_name, a.sub_building.as_deref());
@@ -502,12 +499,11 @@ fn openreach_key_for(st: &AppState, book: &mut AddressBook, address: PostalAddre
         (nr.is_some() && nr == a.street_nr.as_deref().map(simplify))
             || (building.is_some() && building == a.building_name.as_deref().map(simplify))
     };
-    if let Some(p) = st.world.by_postcode(&address.postcode).filter(same).find(|p| p.openreach.is_some()) {
-        if let Some(key) = p.openreach_key() {
+    if let Some(p) = st.world.by_postcode(&address.postcode).filter(same).find(|p| p.openreach.is_some())
+        && let Some(key) = p.openreach_key() {
             book.revealed.insert(key.to_string());
             return key.to_string();
         }
-    }
     let key = new_key(st, book, 'A');
     book.created.push(CreatedRecord { key: key.clone(), openreach: true, address });
     key

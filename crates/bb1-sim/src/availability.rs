@@ -61,7 +61,12 @@ fn run(st: &AppState, headers: &HeaderMap, body: &Bytes) -> BtResult<Response> {
         product_offering_qualification_item: items,
         ..ProductOfferingQualification::default()
     };
-    Ok((StatusCode::OK, axum::Json(answer)).into_response())
+    // Nothing available is an empty list, not a missing one (the generated type omits it).
+    let mut body = serde_json::to_value(answer).unwrap_or_default();
+    if let Some(obj) = body.as_object_mut() {
+        obj.entry("productOfferingQualificationItem").or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    }
+    Ok((StatusCode::OK, axum::Json(body)).into_response())
 }
 
 fn resolve<'w>(st: &'w AppState, item: &QualificationItemRequest, i: usize) -> BtResult<Target<'w>> {
@@ -100,11 +105,10 @@ fn resolve<'w>(st: &'w AppState, item: &QualificationItemRequest, i: usize) -> B
                 None if st.addresses.read().unwrap_or_else(|e| e.into_inner()).knows(id) => None,
                 None => return Err(BtFailure::not_found(format!("No matching address found for place {id}"))),
             };
-            if let (Some(p), Some(d)) = (premises, place.district_id.as_deref()) {
-                if !by_uprn && p.district_code() != Some(d) {
+            if let (Some(p), Some(d)) = (premises, place.district_id.as_deref())
+                && !by_uprn && p.district_code() != Some(d) {
                     return Err(BtFailure::invalid_field(&format!("{at}.place[0].districtId")));
                 }
-            }
             let mut place = place.clone();
             if !by_uprn && place.district_id.is_none() {
                 place.district_id = premises.and_then(|p| p.district_code()).map(str::to_string);
@@ -155,8 +159,8 @@ fn result_item(id: String, t: &Target, o: &Offering, verdict: Result<(), String>
         chars.push(characteristic("productMinimumGuaranteedSpeed", o.minimum_guaranteed));
     }
     chars.push(characteristic("AVAILABILITY_FLAG", if available { "Y" } else { "N" }));
-    if available && o.technology == Technology::Fttp {
-        if let Some(f) = premises_of(t).and_then(|p| p.fttp.as_ref()) {
+    if available && o.technology == Technology::Fttp
+        && let Some(f) = premises_of(t).and_then(|p| p.fttp.as_ref()) {
             let (ont, port, managed) = match f.ont {
                 OntState::New => ("New ONT", "N", "Y"),
                 OntState::ExistingFreePort => ("Existing ONT", "Y", "N"),
@@ -166,7 +170,6 @@ fn result_item(id: String, t: &Target, o: &Offering, verdict: Result<(), String>
             chars.push(characteristic("ONTPortAvailable", port));
             chars.push(characteristic("ManagedInstallRequired", managed));
         }
-    }
     let place = match t {
         Target::Address { place, .. } => vec![place.clone()],
         Target::Line { line, id_name, id_value, .. } => {

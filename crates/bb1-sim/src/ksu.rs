@@ -295,11 +295,10 @@ impl Deliverer {
 
     /// A cached token, or a new one from the listener's token endpoint.
     async fn token(&mut self) -> Result<String, String> {
-        if let Some((t, until)) = &self.token {
-            if Instant::now() < *until {
+        if let Some((t, until)) = &self.token
+            && Instant::now() < *until {
                 return Ok(t.clone());
             }
-        }
         let basic = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", self.callback.client_id, self.callback.client_secret));
         let mut header = HeaderValue::from_str(&format!("Basic {basic}")).map_err(|_| "client id or secret not usable in a header".to_string())?;

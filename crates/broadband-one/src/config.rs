@@ -146,12 +146,15 @@ impl HubConfig {
                 return Err(HubError::invalid(ENV, format!("`{other}` is not an environment; use sandbox or production, or set {BASE_URL}")));
             }
         };
+        // Credentials first: they are what a new user most often lacks.
+        let client_id = required(CLIENT_ID)?;
+        let client_secret = Secret::new(required(CLIENT_SECRET)?);
         let account = Account {
             cug_id: required(CUG_ID)?,
             reseller_id: required(RESELLER_ID)?,
             billing_account: required(BILLING_ACCOUNT)?,
         };
-        let mut config = HubConfig::new(environment, required(CLIENT_ID)?, Secret::new(required(CLIENT_SECRET)?), account);
+        let mut config = HubConfig::new(environment, client_id, client_secret, account);
         if let Some(family) = get(PRODUCT_FAMILY).filter(|v| !v.is_empty()) {
             config.product_family = family;
         }

@@ -340,12 +340,11 @@ pub(crate) fn amend(st: &AppState, ledger: &mut Ledger, id: &str, update: Produc
             return Err(BtFailure::invalid_field(&format!("productOrderItem[{i}].id"))
                 .with_message(format!("Order {id} has no item {}", change.id)));
         }
-        if let Some(a) = &change.appointment {
-            if appointments.get(&a.id).is_none() {
+        if let Some(a) = &change.appointment
+            && appointments.get(&a.id).is_none() {
                 return Err(BtFailure::invalid_field(&format!("productOrderItem[{i}].appointment.id"))
                     .with_message(format!("Appointment {} is not a reserved appointment", a.id)));
             }
-        }
     }
     if let Some(d) = update.requested_completion_date {
         order.request.requested_completion_date = Some(d);

@@ -201,11 +201,10 @@ impl Premises {
     /// new FTTP), so a Silver or Bronze premises never offers it.
     pub fn available_offerings(&self) -> Vec<&'static Offering> {
         let mut all: Vec<&'static Offering> = Vec::new();
-        if self.qualifier() == Some(Qualifier::Gold) {
-            if let Some(f) = &self.fttp {
+        if self.qualifier() == Some(Qualifier::Gold)
+            && let Some(f) = &self.fttp {
                 all.extend(f.offerings.iter().copied());
             }
-        }
         all.extend(self.copper_offerings.iter().copied());
         all
     }
@@ -353,11 +352,10 @@ pub fn is_valid_postcode(s: &str) -> bool {
         return false;
     }
     let mut outward = &b[..n - 3];
-    if let Some((&last, rest)) = outward.split_last() {
-        if last.is_ascii_whitespace() {
+    if let Some((&last, rest)) = outward.split_last()
+        && last.is_ascii_whitespace() {
             outward = rest;
         }
-    }
     let letters = outward.iter().take_while(|c| c.is_ascii_alphabetic()).count();
     if !(1..=2).contains(&letters) {
         return false;

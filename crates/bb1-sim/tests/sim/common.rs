@@ -6,8 +6,15 @@ use serde_json::{Value, json};
 
 pub const PRODUCT_FAMILY: (&str, &str) = ("productFamily", "BB1hub");
 
+/// A stepped simulator whose tokens outlive the days the tests advance through.
 pub async fn stepped(seed: u64) -> Simulator {
-    Simulator::builder().seed(seed).clock(Clock::Stepped).start().await.expect("simulator starts")
+    Simulator::builder()
+        .seed(seed)
+        .clock(Clock::Stepped)
+        .token_ttl_secs(10 * 365 * 86_400)
+        .start()
+        .await
+        .expect("simulator starts")
 }
 
 pub async fn token(sim: &Simulator) -> String {

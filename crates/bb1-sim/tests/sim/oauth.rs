@@ -21,7 +21,7 @@ async fn token_call(sim: &bb1_sim::Simulator, auth: Option<(&str, &str)>, body: 
 
 #[tokio::test]
 async fn token_endpoint_issues_and_refuses_with_bt_codes() {
-    let sim = stepped(1).await;
+    let sim = bb1_sim::Simulator::builder().seed(1).clock(bb1_sim::Clock::Stepped).start().await.expect("start");
     let ok = token_call(&sim, Some(("sim-client", "sim-secret")), "grant_type=client_credentials", "").await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     assert_eq!(ok.body["token_type"], "Bearer");

@@ -153,7 +153,7 @@ async fn journey(steps: &Steps, hub: &Hub, sim: &Simulator, store: &KsuStore, wh
     };
     let handle = steps.run("Placing the order", hub.provide(&plan)).await?;
     steps.say(format!("4. Ordered    {} as {} (HTTP {})", plan.offer.name, handle.external_id, handle.accepted_with.unwrap_or(0)));
-    let provided = follow(steps, store, &external_id).await?;
+    let provided = follow(steps, store, &external_id, "5").await?;
     let service_id = provided.service_id.clone().ok_or_else(|| CliError::new(Exit::Failure, format!("order {external_id} ended {:?} without a service id", provided.state)))?;
 
     if which == DemoJourney::Provide {
@@ -166,16 +166,16 @@ async fn journey(steps: &Steps, hub: &Hub, sim: &Simulator, store: &KsuStore, wh
     let plan = ModifyPlan { external_id: modify_id.clone(), service_id, premises, target, appointment: None };
     let body = hub.modify_order(&plan, &check)?;
     steps.run("Placing the modify order", hub.submit_order(&modify_id, body)).await?;
-    let modified = follow(steps, store, &modify_id).await?;
+    let modified = follow(steps, store, &modify_id, "7").await?;
     Ok(Summary { modify: Some(Box::new(modified)), ..provided })
 }
 
 /// Waits for the order's KSUs to settle it, then prints the timeline.
-async fn follow(steps: &Steps, store: &KsuStore, external_id: &str) -> CliResult<Summary> {
+async fn follow(steps: &Steps, store: &KsuStore, external_id: &str, step: &str) -> CliResult<Summary> {
     let order = OrderRef::ExternalId(external_id.to_string());
     let status = steps.run("Waiting for BT's KSUs", store.wait_for_terminal(&order, ORDER_TIMEOUT)).await?;
     let events = store.timeline(&order).await?;
-    steps.say(format!("5. KSUs       {} events; order {} {}", events.len(), status.bt_order_id.clone().unwrap_or_default(), status.state.clone().unwrap_or_default()));
+    steps.say(format!("{step}. KSUs       {} events; order {} {}", events.len(), status.bt_order_id.clone().unwrap_or_default(), status.state.clone().unwrap_or_default()));
     steps.say(render_timeline(&events));
     if let Some(service) = &status.service_id {
         steps.say(format!("   Service    {service}"));
