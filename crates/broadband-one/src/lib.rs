@@ -33,3 +33,8 @@ pub use journeys::provide::{Contact, EndUser, ExistingLine, Install, JourneyLite
 pub use order::{OrderEvents, OrderHandle, OrderStatus, is_terminal};
 pub use secret::Secret;
 pub use token::TokenSource;
+
+/// The README's Rust examples, compiled by `cargo test` so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -138,6 +138,7 @@ impl AddressRecord {
         let street = [self.building_name.as_deref(), self.street_nr.as_deref(), self.street_name.as_deref()]
             .into_iter()
             .flatten()
+            .filter(|s| !s.trim().is_empty())
             .collect::<Vec<_>>()
             .join(" ");
         let town = [self.city.as_deref(), self.postcode.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
