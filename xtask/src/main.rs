@@ -4,7 +4,9 @@
 //! * `cargo xtask generate --check` fails, with a diff, when committed generated code is stale.
 //! * `cargo xtask generate --spec FILE --out DIR [--name CRATE]` makes a standalone crate from any
 //!   OpenAPI 3.0 spec, e.g. one BT sent you.
+//! * `cargo xtask bench` runs the benchmarks in release and writes `target/bench.json`.
 
+mod bench;
 mod crate_files;
 mod generate;
 mod load;
@@ -31,6 +33,11 @@ struct Cli {
 enum Command {
     /// Generate client crates from OpenAPI 3.0 specs.
     Generate(GenerateArgs),
+    /// Build the benchmarks in release, run them, print one table, write target/bench.json.
+    Bench,
+    /// (Used by `bench`.) Time generating every spec in memory; prints JSON.
+    #[command(hide = true)]
+    BenchRegeneration,
 }
 
 #[derive(clap::Args)]
@@ -56,6 +63,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate(args),
+        Command::Bench => bench::run(&workspace_root()).map(|()| ExitCode::SUCCESS),
+        Command::BenchRegeneration => bench::regeneration(&workspace_root()).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

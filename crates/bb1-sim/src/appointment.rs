@@ -13,8 +13,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bt_appointment::types::{
-    Appointment, AppointmentRelatedEntity, AppointmentStatus, AvailableTimeSlot, CreateAppointmentRequest,
-    SearchTimeSlotRequest, SearchTimeSlotResponse, SearchTimeSlotStatus, TimePeriod,
+    Appointment, AppointmentRelatedEntity, AppointmentStatus, AvailableTimeSlot,
+    CreateAppointmentRequest, SearchTimeSlotRequest, SearchTimeSlotResponse, SearchTimeSlotStatus,
+    TimePeriod,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -63,52 +64,104 @@ fn backend(code: &str, reason: &str) -> BtFailure {
 /// knows only by number. Also checks the entity's product rules.
 fn location(st: &AppState, entity: &AppointmentRelatedEntity) -> BtResult<String> {
     let chars = &entity.product.characteristic;
-    let value_of = |name: &str| chars.iter().find(|c| c.name.as_deref() == Some(name)).and_then(|c| c.value.clone());
-    let technology = value_of("AccessTechnology")
-        .ok_or_else(|| backend("MissingData", "The AccessTechnology characteristic is required."))?;
+    let value_of = |name: &str| {
+        chars
+            .iter()
+            .find(|c| c.name.as_deref() == Some(name))
+            .and_then(|c| c.value.clone())
+    };
+    let technology = value_of("AccessTechnology").ok_or_else(|| {
+        backend(
+            "MissingData",
+            "The AccessTechnology characteristic is required.",
+        )
+    })?;
     let sogea = technology.to_ascii_uppercase().starts_with("SOGEA");
     match entity.new_exchange_line {
         Some(true) if !sogea => {
-            return Err(backend("NewExchangeLineNotSupported", "newExchangeLine applies to SOGEA lines only."));
+            return Err(backend(
+                "NewExchangeLineNotSupported",
+                "newExchangeLine applies to SOGEA lines only.",
+            ));
         }
-        None if sogea => return Err(backend("MissingData", "newExchangeLine is mandatory for SOGEA.")),
+        None if sogea => {
+            return Err(backend(
+                "MissingData",
+                "newExchangeLine is mandatory for SOGEA.",
+            ));
+        }
         _ => {}
     }
     if entity.sim_provide == Some(true) && sogea {
-        return Err(backend("SimNotSupported", "simProvide is not supported for SOGEA."));
+        return Err(backend(
+            "SimNotSupported",
+            "simProvide is not supported for SOGEA.",
+        ));
     }
-    let places: Vec<&str> = entity.product.place.iter().filter_map(|p| p.id.as_deref()).collect();
+    let places: Vec<&str> = entity
+        .product
+        .place
+        .iter()
+        .filter_map(|p| p.id.as_deref())
+        .collect();
     let dn = value_of("DirectoryNumber");
     let alid = value_of("AccessLineId");
     let line_ids = usize::from(dn.is_some()) + usize::from(alid.is_some());
     if line_ids + usize::from(!places.is_empty()) > 1 || places.len() > 1 {
-        return Err(backend("TooManyLocationIdentifiers", "Give either an address key or a line identifier, not both."));
+        return Err(backend(
+            "TooManyLocationIdentifiers",
+            "Give either an address key or a line identifier, not both.",
+        ));
     }
     if let Some(place) = places.first() {
-        let premises = st.world.by_openreach_key(place).or_else(|| st.world.by_robt_key(place));
+        let premises = st
+            .world
+            .by_openreach_key(place)
+            .or_else(|| st.world.by_robt_key(place));
         return match premises {
             Some(p) => Ok(format!("premises:{}", p.index)),
-            None if st.addresses.read().unwrap_or_else(|e| e.into_inner()).knows(place) => Ok(format!("key:{place}")),
-            None => Err(backend("InvalidData", "The place id is not a known address key.")),
+            None if st
+                .addresses
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .knows(place) =>
+            {
+                Ok(format!("key:{place}"))
+            }
+            None => Err(backend(
+                "InvalidData",
+                "The place id is not a known address key.",
+            )),
         };
     }
     if let Some(alid) = alid {
         return match st.world.by_line(&alid) {
             Some((p, _)) => Ok(format!("premises:{}", p.index)),
-            None => Err(backend("AccessLineIdNotRecognised", "The access line id is not recognised.")),
+            None => Err(backend(
+                "AccessLineIdNotRecognised",
+                "The access line id is not recognised.",
+            )),
         };
     }
     if let Some(dn) = dn {
         return match st.world.by_line(&dn) {
             Some((p, _)) => Ok(format!("premises:{}", p.index)),
-            None => Err(backend("InvalidData", "The directory number is not recognised.")),
+            None => Err(backend(
+                "InvalidData",
+                "The directory number is not recognised.",
+            )),
         };
     }
-    Err(backend("MissingLocationIdentifier", "Give either an address key or a line identifier."))
+    Err(backend(
+        "MissingLocationIdentifier",
+        "Give either an address key or a line identifier.",
+    ))
 }
 
 fn parse_time(s: &str, field: &str) -> BtResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| BtFailure::invalid_field(field))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| BtFailure::invalid_field(field))
 }
 
 /// The AM and PM slots of one day, as UTC instants.
@@ -139,7 +192,11 @@ pub(crate) fn slots_from(from: DateTime<Utc>) -> Vec<(&'static str, DateTime<Utc
 }
 
 /// `POST /common/appointmentManagement/v4/searchTimeSlot`.
-pub(crate) async fn search(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn search(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match run_search(&st, &headers, &body) {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -153,11 +210,20 @@ fn run_search(st: &AppState, headers: &HeaderMap, body: &Bytes) -> BtResult<Resp
         return Err(f);
     }
     let (req, raw): (SearchTimeSlotRequest, serde_json::Value) = request::json_body(headers, body)?;
-    let entity = req.related_entity.first().ok_or_else(|| BtFailure::missing_field("relatedEntity"))?;
+    let entity = req
+        .related_entity
+        .first()
+        .ok_or_else(|| BtFailure::missing_field("relatedEntity"))?;
     let requested = match req.requested_time_slot.as_slice() {
         [] => return Err(BtFailure::missing_field("requestedTimeSlot")),
-        [one] => parse_time(&one.valid_for.start_date_time, "requestedTimeSlot[0].validFor.startDateTime")?,
-        _ => return Err(BtFailure::invalid_field("requestedTimeSlot").with_message("Exactly one requestedTimeSlot is accepted")),
+        [one] => parse_time(
+            &one.valid_for.start_date_time,
+            "requestedTimeSlot[0].validFor.startDateTime",
+        )?,
+        _ => {
+            return Err(BtFailure::invalid_field("requestedTimeSlot")
+                .with_message("Exactly one requestedTimeSlot is accepted"));
+        }
     };
     let where_ = location(st, entity)?;
     let now = st.clock.now();
@@ -170,7 +236,10 @@ fn run_search(st: &AppState, headers: &HeaderMap, body: &Bytes) -> BtResult<Resp
         .filter(|(_, s, _)| !taken.contains(&(where_.clone(), s.timestamp())))
         .map(|(label, s, e)| AvailableTimeSlot {
             slot: label.into(),
-            valid_for: TimePeriod { start_date_time: render_uk(s), end_date_time: render_uk(e) },
+            valid_for: TimePeriod {
+                start_date_time: render_uk(s),
+                end_date_time: render_uk(e),
+            },
         })
         .collect();
     let answer = SearchTimeSlotResponse {
@@ -192,7 +261,11 @@ fn run_search(st: &AppState, headers: &HeaderMap, body: &Bytes) -> BtResult<Resp
 }
 
 /// `POST /common/appointmentManagement/v4/appointment`.
-pub(crate) async fn reserve(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn reserve(
+    State(st): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match run_reserve(&st, &headers, &body) {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -205,16 +278,31 @@ fn run_reserve(st: &AppState, headers: &HeaderMap, body: &Bytes) -> BtResult<Res
     if let Some(f) = sandbox::trigger(Operation::Appointment, tracking.as_deref()) {
         return Err(f);
     }
-    let (req, raw): (CreateAppointmentRequest, serde_json::Value) = request::json_body(headers, body)?;
-    let entity = req.related_entity.first().ok_or_else(|| BtFailure::missing_field("relatedEntity"))?;
+    let (req, raw): (CreateAppointmentRequest, serde_json::Value) =
+        request::json_body(headers, body)?;
+    let entity = req
+        .related_entity
+        .first()
+        .ok_or_else(|| BtFailure::missing_field("relatedEntity"))?;
     let start = parse_time(&req.valid_for.start_date_time, "validFor.startDateTime")?;
     let end = parse_time(&req.valid_for.end_date_time, "validFor.endDateTime")?;
     let where_ = location(st, entity)?;
     let day = uk_date(start);
-    if !day_slots(day).iter().any(|(_, s, e)| *s == start && *e == end) {
-        return Err(backend("TimeSlotNotSupported", "This product does not offer appointments in that slot."));
+    if !day_slots(day)
+        .iter()
+        .any(|(_, s, e)| *s == start && *e == end)
+    {
+        return Err(backend(
+            "TimeSlotNotSupported",
+            "This product does not offer appointments in that slot.",
+        ));
     }
-    let not_available = || backend("TimeSlotNotAvailable", "The selected appointment slot is no longer available.");
+    let not_available = || {
+        backend(
+            "TimeSlotNotAvailable",
+            "The selected appointment slot is no longer available.",
+        )
+    };
     let now = st.clock.now();
     if !is_working_day(day) || day <= uk_date(now) {
         return Err(not_available());
@@ -233,7 +321,13 @@ fn run_reserve(st: &AppState, headers: &HeaderMap, body: &Bytes) -> BtResult<Res
                 break candidate;
             }
         };
-        book.reservations.insert(id.clone(), Reservation { location: where_, start });
+        book.reservations.insert(
+            id.clone(),
+            Reservation {
+                location: where_,
+                start,
+            },
+        );
         id
     };
     let answer = Appointment {

@@ -62,8 +62,12 @@ impl AuthStore {
 
     /// HTTP Basic `client_id:client_secret`.
     fn check_client(&self, headers: &HeaderMap) -> BtResult<()> {
-        let value = headers.get(header::AUTHORIZATION).ok_or_else(BtFailure::missing_credentials)?;
-        let value = value.to_str().map_err(|_| BtFailure::invalid_credentials())?;
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(BtFailure::missing_credentials)?;
+        let value = value
+            .to_str()
+            .map_err(|_| BtFailure::invalid_credentials())?;
         let encoded = strip_scheme(value, "Basic").ok_or_else(BtFailure::invalid_credentials)?;
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
@@ -85,9 +89,15 @@ impl AuthStore {
 
     /// `Authorization: Bearer <token>` for a known, unexpired token.
     pub(crate) fn check_bearer(&self, headers: &HeaderMap, now: DateTime<Utc>) -> BtResult<()> {
-        let value = headers.get(header::AUTHORIZATION).ok_or_else(BtFailure::missing_credentials)?;
-        let value = value.to_str().map_err(|_| BtFailure::invalid_credentials())?;
-        let token = strip_scheme(value, "Bearer").ok_or_else(BtFailure::invalid_credentials)?.trim();
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(BtFailure::missing_credentials)?;
+        let value = value
+            .to_str()
+            .map_err(|_| BtFailure::invalid_credentials())?;
+        let token = strip_scheme(value, "Bearer")
+            .ok_or_else(BtFailure::invalid_credentials)?
+            .trim();
         match lock(&self.tokens).get(token) {
             None => Err(BtFailure::invalid_credentials()),
             Some(expiry) if *expiry <= now => Err(BtFailure::expired_credentials()),
@@ -103,7 +113,12 @@ fn strip_scheme<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
 
 /// `POST /oauth/accesstoken`: Basic client authentication, `grant_type=client_credentials` in the
 /// form body or the query string.
-pub(crate) async fn token(State(st): State<Arc<AppState>>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn token(
+    State(st): State<Arc<AppState>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     st.auth.requests.fetch_add(1, Ordering::Relaxed);
     match issue_token(&st, &uri, &headers, &body) {
         Ok(r) => r,
@@ -121,14 +136,19 @@ fn issue_token(st: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> B
         .map(|(_, v)| v.as_str())
         .or_else(|| query.get("grant_type"));
     match grant {
-        None => return Err(BtFailure::new(
-            StatusCode::BAD_REQUEST,
-            "23",
-            Some("Missing body parameter"),
-            Some("grant_type not supplied".into()),
-        )),
+        None => {
+            return Err(BtFailure::new(
+                StatusCode::BAD_REQUEST,
+                "23",
+                Some("Missing body parameter"),
+                Some("grant_type not supplied".into()),
+            ));
+        }
         Some("client_credentials") => {}
-        Some(_) => return Err(BtFailure::invalid_field("grant_type").with_message("grant_type must be client_credentials")),
+        Some(_) => {
+            return Err(BtFailure::invalid_field("grant_type")
+                .with_message("grant_type must be client_credentials"));
+        }
     }
     let token = st.auth.issue(st.clock.credential_now());
     let answer = bt_oauth::types::SnakeCaseAccessToken {
@@ -143,8 +163,15 @@ fn issue_token(st: &AppState, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> B
 }
 
 /// Middleware on every API route: the bearer token is checked before anything else.
-pub(crate) async fn require_bearer(State(st): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    match st.auth.check_bearer(request.headers(), st.clock.credential_now()) {
+pub(crate) async fn require_bearer(
+    State(st): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match st
+        .auth
+        .check_bearer(request.headers(), st.clock.credential_now())
+    {
         Ok(()) => next.run(request).await,
         Err(e) => e.into_response(),
     }

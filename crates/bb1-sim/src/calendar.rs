@@ -1,7 +1,9 @@
 //! UK calendar rules for engineer appointments: working days (no weekends, no England & Wales
 //! bank holidays) and the local offset (GMT `Z`, BST `+01:00`), as BT renders slot times.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, SecondsFormat, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, Offset, SecondsFormat, TimeZone, Utc, Weekday,
+};
 
 /// England & Wales bank holidays (gov.uk), 2026–2027, plus the first of 2028 so that a search in
 /// late December 2027 still skips it.
@@ -26,7 +28,9 @@ const BANK_HOLIDAYS: &[(i32, u32, u32)] = &[
 ];
 
 pub fn is_bank_holiday(d: NaiveDate) -> bool {
-    BANK_HOLIDAYS.iter().any(|&(y, m, day)| d.year() == y && d.month() == m && d.day() == day)
+    BANK_HOLIDAYS
+        .iter()
+        .any(|&(y, m, day)| d.year() == y && d.month() == m && d.day() == day)
 }
 
 pub fn is_working_day(d: NaiveDate) -> bool {
@@ -45,19 +49,28 @@ fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
 /// 01:00 UTC on the last Sunday of October.
 pub fn is_bst(t: DateTime<Utc>) -> bool {
     let year = t.year();
-    let start = last_sunday(year, 3).and_then(|d| d.and_hms_opt(1, 0, 0)).map(|n| n.and_utc());
-    let end = last_sunday(year, 10).and_then(|d| d.and_hms_opt(1, 0, 0)).map(|n| n.and_utc());
+    let start = last_sunday(year, 3)
+        .and_then(|d| d.and_hms_opt(1, 0, 0))
+        .map(|n| n.and_utc());
+    let end = last_sunday(year, 10)
+        .and_then(|d| d.and_hms_opt(1, 0, 0))
+        .map(|n| n.and_utc());
     matches!((start, end), (Some(s), Some(e)) if t >= s && t < e)
 }
 
 /// The UK offset in force at `t`.
 pub fn uk_offset(t: DateTime<Utc>) -> FixedOffset {
-    if is_bst(t) { FixedOffset::east_opt(3600).unwrap_or(Utc.fix()) } else { Utc.fix() }
+    if is_bst(t) {
+        FixedOffset::east_opt(3600).unwrap_or(Utc.fix())
+    } else {
+        Utc.fix()
+    }
 }
 
 /// `t` as BT writes it: UK local time with `Z` in winter and `+01:00` in summer.
 pub fn render_uk(t: DateTime<Utc>) -> String {
-    t.with_timezone(&uk_offset(t)).to_rfc3339_opts(SecondsFormat::Secs, true)
+    t.with_timezone(&uk_offset(t))
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// The UK local calendar date of `t`.
@@ -70,7 +83,10 @@ pub fn uk_date(t: DateTime<Utc>) -> NaiveDate {
 pub fn uk_wall_time(date: NaiveDate, hour: u32) -> Option<DateTime<Utc>> {
     let noon_utc = date.and_hms_opt(12, 0, 0)?.and_utc();
     let offset = uk_offset(noon_utc);
-    offset.from_local_datetime(&date.and_hms_opt(hour, 0, 0)?).single().map(|t| t.with_timezone(&Utc))
+    offset
+        .from_local_datetime(&date.and_hms_opt(hour, 0, 0)?)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
@@ -89,8 +105,14 @@ mod tests {
         assert!(is_bst(at("2026-03-29T01:00:00Z")));
         assert!(is_bst(at("2026-10-25T00:59:59Z")));
         assert!(!is_bst(at("2026-10-25T01:00:00Z")));
-        assert_eq!(render_uk(at("2026-06-02T07:00:00Z")), "2026-06-02T08:00:00+01:00");
-        assert_eq!(render_uk(at("2026-12-02T08:00:00Z")), "2026-12-02T08:00:00Z");
+        assert_eq!(
+            render_uk(at("2026-06-02T07:00:00Z")),
+            "2026-06-02T08:00:00+01:00"
+        );
+        assert_eq!(
+            render_uk(at("2026-12-02T08:00:00Z")),
+            "2026-12-02T08:00:00Z"
+        );
     }
 
     #[test]

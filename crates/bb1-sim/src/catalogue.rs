@@ -49,20 +49,90 @@ const fn offering(
     upload: &'static str,
     minimum_guaranteed: &'static str,
 ) -> Offering {
-    Offering { code, name, technology, download, upload, minimum_guaranteed }
+    Offering {
+        code,
+        name,
+        technology,
+        download,
+        upload,
+        minimum_guaranteed,
+    }
 }
 
 /// Every access offering, fastest FTTP first (the order POQ lists them in).
 pub static ACCESS_OFFERINGS: &[Offering] = &[
-    offering("E0000163", "FTTP 900_110M", Technology::Fttp, "900", "110", "720"),
-    offering("E0000162", "FTTP 500_75M", Technology::Fttp, "500", "75", "400"),
-    offering("E0000161", "FTTP 330_50M", Technology::Fttp, "330", "50", "270"),
-    offering("E0000160", "FTTP 160_30M", Technology::Fttp, "160", "30", "130"),
-    offering("E0000189", "FTTP 80_20M", Technology::Fttp, "80", "20", "70"),
-    offering("E0000432", "SOGEA 80_20M", Technology::Sogea, "80", "20", "40"),
-    offering("E0000431", "SOGEA 40_10M", Technology::Sogea, "40", "10", "15"),
-    offering("E0000525", "SOADSL 24_1M", Technology::Soadsl, "24", "1", "19"),
-    offering("E0000526", "SOADSL 0.5_0.5M", Technology::Soadsl, "0.5", "0.5", "0.4"),
+    offering(
+        "E0000163",
+        "FTTP 900_110M",
+        Technology::Fttp,
+        "900",
+        "110",
+        "720",
+    ),
+    offering(
+        "E0000162",
+        "FTTP 500_75M",
+        Technology::Fttp,
+        "500",
+        "75",
+        "400",
+    ),
+    offering(
+        "E0000161",
+        "FTTP 330_50M",
+        Technology::Fttp,
+        "330",
+        "50",
+        "270",
+    ),
+    offering(
+        "E0000160",
+        "FTTP 160_30M",
+        Technology::Fttp,
+        "160",
+        "30",
+        "130",
+    ),
+    offering(
+        "E0000189",
+        "FTTP 80_20M",
+        Technology::Fttp,
+        "80",
+        "20",
+        "70",
+    ),
+    offering(
+        "E0000432",
+        "SOGEA 80_20M",
+        Technology::Sogea,
+        "80",
+        "20",
+        "40",
+    ),
+    offering(
+        "E0000431",
+        "SOGEA 40_10M",
+        Technology::Sogea,
+        "40",
+        "10",
+        "15",
+    ),
+    offering(
+        "E0000525",
+        "SOADSL 24_1M",
+        Technology::Soadsl,
+        "24",
+        "1",
+        "19",
+    ),
+    offering(
+        "E0000526",
+        "SOADSL 0.5_0.5M",
+        Technology::Soadsl,
+        "0.5",
+        "0.5",
+        "0.4",
+    ),
 ];
 
 /// An associated (child) offering.
@@ -75,11 +145,31 @@ pub struct ChildOffering {
 }
 
 pub static CHILD_OFFERINGS: &[ChildOffering] = &[
-    ChildOffering { code: "E0000028", name: "Standard Care", managed_install: false },
-    ChildOffering { code: "E0000154", name: "Basic Care", managed_install: false },
-    ChildOffering { code: "E0000704", name: "Standard Care SLA", managed_install: false },
-    ChildOffering { code: "E0000703", name: "IP address", managed_install: false },
-    ChildOffering { code: "E0000153", name: "Managed Install", managed_install: true },
+    ChildOffering {
+        code: "E0000028",
+        name: "Standard Care",
+        managed_install: false,
+    },
+    ChildOffering {
+        code: "E0000154",
+        name: "Basic Care",
+        managed_install: false,
+    },
+    ChildOffering {
+        code: "E0000704",
+        name: "Standard Care SLA",
+        managed_install: false,
+    },
+    ChildOffering {
+        code: "E0000703",
+        name: "IP address",
+        managed_install: false,
+    },
+    ChildOffering {
+        code: "E0000153",
+        name: "Managed Install",
+        managed_install: true,
+    },
 ];
 
 pub fn access_by_code(code: &str) -> Option<&'static Offering> {

@@ -34,7 +34,12 @@ pub(crate) struct SimClock {
 
 impl SimClock {
     pub(crate) fn new(mode: Clock, start: DateTime<Utc>) -> Self {
-        Self { mode, start_sim: start, start_real: Instant::now(), stepped_now: Mutex::new(start) }
+        Self {
+            mode,
+            start_sim: start,
+            start_real: Instant::now(),
+            stepped_now: Mutex::new(start),
+        }
     }
 
     pub(crate) fn mode(&self) -> Clock {

@@ -16,8 +16,18 @@ pub struct BtFailure {
 pub type BtResult<T> = Result<T, BtFailure>;
 
 impl BtFailure {
-    pub fn new(status: StatusCode, code: &str, reason: Option<&str>, message: Option<String>) -> Self {
-        Self { status, code: code.to_string(), reason: reason.map(str::to_string), message }
+    pub fn new(
+        status: StatusCode,
+        code: &str,
+        reason: Option<&str>,
+        message: Option<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: code.to_string(),
+            reason: reason.map(str::to_string),
+            message,
+        }
     }
 
     /// A back-end error (symbolic code, reason, optional message).
@@ -31,7 +41,12 @@ impl BtFailure {
     }
 
     pub fn missing_body() -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "21", Some("Missing body"), Some("Request body not supplied".into()))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "21",
+            Some("Missing body"),
+            Some("Request body not supplied".into()),
+        )
     }
 
     pub fn missing_field(field: &str) -> Self {
@@ -53,7 +68,12 @@ impl BtFailure {
     }
 
     pub fn missing_header(name: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "25", Some("Missing header"), Some(format!("Missing header {name}")))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "25",
+            Some("Missing header"),
+            Some(format!("Missing header {name}")),
+        )
     }
 
     pub fn invalid_header(name: &str) -> Self {
@@ -84,39 +104,84 @@ impl BtFailure {
     }
 
     pub fn bad_request() -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "29", None, Some("Bad Request".into()))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "29",
+            None,
+            Some("Bad Request".into()),
+        )
     }
 
     pub fn missing_credentials() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "40", None, Some("Missing credentials".into()))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "40",
+            None,
+            Some("Missing credentials".into()),
+        )
     }
 
     pub fn invalid_credentials() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "41", None, Some("Invalid credentials".into()))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "41",
+            None,
+            Some("Invalid credentials".into()),
+        )
     }
 
     pub fn expired_credentials() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "42", None, Some("Expired credentials".into()))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "42",
+            None,
+            Some("Expired credentials".into()),
+        )
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "60", Some("Resource not found"), Some(message.into()))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "60",
+            Some("Resource not found"),
+            Some(message.into()),
+        )
     }
 
     pub fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, "61", None, Some("Method not allowed".into()))
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "61",
+            None,
+            Some("Method not allowed".into()),
+        )
     }
 
     pub fn unsupported_media_type() -> Self {
-        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "68", None, Some("Unsupported media type".into()))
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "68",
+            None,
+            Some("Unsupported media type".into()),
+        )
     }
 
     pub fn too_many_requests() -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "53", None, Some("Too many requests".into()))
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "53",
+            None,
+            Some("Too many requests".into()),
+        )
     }
 
     pub fn internal_error() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "01", None, Some("Internal Error".into()))
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "01",
+            None,
+            Some("Internal Error".into()),
+        )
     }
 
     pub fn service_unavailable() -> Self {
@@ -129,7 +194,12 @@ impl BtFailure {
     }
 
     pub fn gateway_timeout() -> Self {
-        Self::new(StatusCode::GATEWAY_TIMEOUT, "69", None, Some("Gateway timeout".into()))
+        Self::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "69",
+            None,
+            Some("Gateway timeout".into()),
+        )
     }
 
     /// The body, in the shared lenient error type every generated client parses.
@@ -148,7 +218,10 @@ impl IntoResponse for BtFailure {
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();
         let mut response = (self.status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         if let Ok(code) = HeaderValue::from_str(&self.code) {
             headers.insert("APIGW-Exception-Code", code);
         }

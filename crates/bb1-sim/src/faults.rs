@@ -38,7 +38,11 @@ pub struct Faults {
 
 impl Faults {
     fn any_request_fault(&self) -> bool {
-        self.latency_ms > 0 || self.fail_429 > 0.0 || self.fail_503 > 0.0 || self.fail_504 > 0.0 || self.drop > 0.0
+        self.latency_ms > 0
+            || self.fail_429 > 0.0
+            || self.fail_503 > 0.0
+            || self.fail_504 > 0.0
+            || self.drop > 0.0
     }
 }
 
@@ -49,7 +53,10 @@ pub(crate) struct FaultState {
 
 impl FaultState {
     pub(crate) fn new(faults: Faults, seed: u64) -> Self {
-        Self { faults, rng: Mutex::new(SimRng::stream(seed, "faults")) }
+        Self {
+            faults,
+            rng: Mutex::new(SimRng::stream(seed, "faults")),
+        }
     }
 }
 
@@ -71,7 +78,10 @@ fn decide(fs: &FaultState) -> Decision {
         return Decision::Drop;
     }
     for (p, failure) in [
-        (f.fail_429, BtFailure::too_many_requests as fn() -> BtFailure),
+        (
+            f.fail_429,
+            BtFailure::too_many_requests as fn() -> BtFailure,
+        ),
         (f.fail_503, BtFailure::service_unavailable),
         (f.fail_504, BtFailure::gateway_timeout),
     ] {
@@ -84,7 +94,11 @@ fn decide(fs: &FaultState) -> Decision {
 }
 
 /// Outermost middleware.
-pub(crate) async fn inject(State(st): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub(crate) async fn inject(
+    State(st): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !st.faults.faults.any_request_fault() {
         return next.run(request).await;
     }

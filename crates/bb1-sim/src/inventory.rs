@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use bt_product_inventory::types::{
-    CustomerFacingServiceId, InventoryProduct, ProductCharacteristic, ProductOfferingRef, ProductRelationship,
-    RelatedPlace,
+    CustomerFacingServiceId, InventoryProduct, ProductCharacteristic, ProductOfferingRef,
+    ProductRelationship, RelatedPlace,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -45,7 +45,10 @@ pub(crate) struct Inventory {
 
 impl Inventory {
     pub(crate) fn add(&mut self, asset: Asset) {
-        self.by_service.entry(asset.service_id.clone()).or_default().push(self.assets.len());
+        self.by_service
+            .entry(asset.service_id.clone())
+            .or_default()
+            .push(self.assets.len());
         self.assets.push(asset);
     }
 
@@ -59,20 +62,33 @@ impl Inventory {
 
     /// The active parent (access) asset with this id.
     pub(crate) fn active_parent(&self, id: &str) -> Option<&Asset> {
-        self.asset(id).filter(|a| a.parent.is_none() && a.status == "active")
+        self.asset(id)
+            .filter(|a| a.parent.is_none() && a.status == "active")
     }
 
     /// Whether `child` is an active child of `parent`.
     pub(crate) fn is_child_of(&self, child: &str, parent: &str) -> bool {
-        self.asset(child).is_some_and(|a| a.parent.as_deref() == Some(parent) && a.status == "active")
+        self.asset(child)
+            .is_some_and(|a| a.parent.as_deref() == Some(parent) && a.status == "active")
     }
 
     pub(crate) fn service(&self, service_id: &str) -> Vec<&Asset> {
-        self.by_service.get(service_id).into_iter().flatten().map(|&i| &self.assets[i]).collect()
+        self.by_service
+            .get(service_id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.assets[i])
+            .collect()
     }
 
     /// Changes the parent's access offering and merges characteristics (a completed modify).
-    pub(crate) fn regrade(&mut self, parent: &str, code: &str, name: &str, changed: &[(String, String)]) {
+    pub(crate) fn regrade(
+        &mut self,
+        parent: &str,
+        code: &str,
+        name: &str,
+        changed: &[(String, String)],
+    ) {
         if let Some(a) = self.asset_mut(parent) {
             a.offering_code = code.to_string();
             a.offering_name = name.to_string();
@@ -96,8 +112,14 @@ impl Inventory {
 
     /// Terminates the whole service of `parent` (children cease with it).
     pub(crate) fn cease(&mut self, parent: &str, at: DateTime<Utc>) {
-        let Some(service) = self.asset(parent).map(|a| a.service_id.clone()) else { return };
-        let ids: Vec<String> = self.service(&service).iter().map(|a| a.id.clone()).collect();
+        let Some(service) = self.asset(parent).map(|a| a.service_id.clone()) else {
+            return;
+        };
+        let ids: Vec<String> = self
+            .service(&service)
+            .iter()
+            .map(|a| a.id.clone())
+            .collect();
         for id in ids {
             self.terminate(&id, at);
         }
@@ -111,10 +133,16 @@ impl Inventory {
                 let mut relationships: Vec<ProductRelationship> = assets
                     .iter()
                     .filter(|c| c.parent.as_deref() == Some(a.id.as_str()))
-                    .map(|c| ProductRelationship { relationship_type: Some("child".into()), id: Some(c.id.clone()) })
+                    .map(|c| ProductRelationship {
+                        relationship_type: Some("child".into()),
+                        id: Some(c.id.clone()),
+                    })
                     .collect();
                 if let Some(p) = &a.parent {
-                    relationships.push(ProductRelationship { relationship_type: Some("parent".into()), id: Some(p.clone()) });
+                    relationships.push(ProductRelationship {
+                        relationship_type: Some("parent".into()),
+                        id: Some(p.clone()),
+                    });
                 }
                 InventoryProduct {
                     id: Some(a.id.clone()),
@@ -128,17 +156,27 @@ impl Inventory {
                     product_characteristic: a
                         .characteristics
                         .iter()
-                        .map(|(n, v)| ProductCharacteristic { name: Some(n.clone()), value: Some(v.clone().into()) })
+                        .map(|(n, v)| ProductCharacteristic {
+                            name: Some(n.clone()),
+                            value: Some(v.clone().into()),
+                        })
                         .collect(),
                     product_relationship: relationships,
-                    customer_facing_service_id: Some(CustomerFacingServiceId { value: Some(a.service_id.clone()) }),
+                    customer_facing_service_id: Some(CustomerFacingServiceId {
+                        value: Some(a.service_id.clone()),
+                    }),
                     place: a
                         .places
                         .iter()
-                        .map(|(id, role)| RelatedPlace { id: Some(id.clone()), role: Some(role.clone()) })
+                        .map(|(id, role)| RelatedPlace {
+                            id: Some(id.clone()),
+                            role: Some(role.clone()),
+                        })
                         .collect(),
                     start_date: Some(a.start_date.to_rfc3339_opts(SecondsFormat::Secs, true)),
-                    termination_date: a.termination_date.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                    termination_date: a
+                        .termination_date
+                        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
                     type_: Some("Product".into()),
                     ..InventoryProduct::default()
                 }
@@ -148,7 +186,11 @@ impl Inventory {
 }
 
 /// `GET /hubco/tmf/productInventory/v4/product?serviceId=BBONE…`.
-pub(crate) async fn list(State(st): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
+pub(crate) async fn list(
+    State(st): State<Arc<AppState>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     match run(&st, &uri, &headers) {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -158,14 +200,20 @@ pub(crate) async fn list(State(st): State<Arc<AppState>>, uri: Uri, headers: Hea
 fn run(st: &AppState, uri: &Uri, headers: &HeaderMap) -> BtResult<Response> {
     request::tracking_header(headers)?;
     let q = Query::parse(uri.query())?;
-    let service = q.get("serviceId").ok_or_else(|| BtFailure::missing_query("serviceId"))?;
-    let valid = service.len() > 5 && service.starts_with("BBONE") && service[5..].bytes().all(|b| b.is_ascii_digit());
+    let service = q
+        .get("serviceId")
+        .ok_or_else(|| BtFailure::missing_query("serviceId"))?;
+    let valid = service.len() > 5
+        && service.starts_with("BBONE")
+        && service[5..].bytes().all(|b| b.is_ascii_digit());
     if !valid {
         return Err(BtFailure::invalid_query("serviceId"));
     }
     let products = lock(&st.ledger).inventory.render(service);
     if products.is_empty() {
-        return Err(BtFailure::not_found(format!("No service found with serviceId {service}")));
+        return Err(BtFailure::not_found(format!(
+            "No service found with serviceId {service}"
+        )));
     }
     Ok((StatusCode::OK, axum::Json(products)).into_response())
 }

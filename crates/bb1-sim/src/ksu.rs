@@ -31,7 +31,10 @@ pub struct Callback {
 // Never print the secret.
 impl std::fmt::Debug for Callback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Callback").field("url", &self.url).field("client_id", &self.client_id).finish_non_exhaustive()
+        f.debug_struct("Callback")
+            .field("url", &self.url)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -47,7 +50,11 @@ pub struct KsuRetry {
 
 impl Default for KsuRetry {
     fn default() -> Self {
-        Self { max_attempts: 6, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+        Self {
+            max_attempts: 6,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
@@ -127,7 +134,11 @@ impl KsuQueue {
                 external_id: order.and_then(|o| o.external_id.clone()),
                 state: order.and_then(|o| o.state.clone()),
                 attempts: 0,
-                outcome: if self.tx.is_some() { KsuOutcome::Pending } else { KsuOutcome::NoCallback },
+                outcome: if self.tx.is_some() {
+                    KsuOutcome::Pending
+                } else {
+                    KsuOutcome::NoCallback
+                },
                 event,
             };
             let index = {
@@ -213,8 +224,19 @@ pub(crate) async fn run_worker(
     seed: u64,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
-    let mut d = Deliverer { st, callback, retry, faults, http, token: None, rng: SimRng::stream(seed, "ksu-faults") };
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default();
+    let mut d = Deliverer {
+        st,
+        callback,
+        retry,
+        faults,
+        http,
+        token: None,
+        rng: SimRng::stream(seed, "ksu-faults"),
+    };
     let mut held: Option<usize> = None;
     loop {
         let wait = async {
@@ -251,7 +273,12 @@ pub(crate) async fn run_worker(
 
 impl Deliverer {
     async fn deliver(&mut self, index: usize) {
-        let Some(event) = lock(&self.st.ksu.records).get(index).map(|r| r.event.clone()) else { return };
+        let Some(event) = lock(&self.st.ksu.records)
+            .get(index)
+            .map(|r| r.event.clone())
+        else {
+            return;
+        };
         let event_id = event.event_id.clone().unwrap_or_default();
         if self.faults.ksu_delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(self.faults.ksu_delay_ms)).await;
@@ -271,19 +298,37 @@ impl Deliverer {
             }
             if attempt < self.retry.max_attempts {
                 let factor = 2u32.saturating_pow(attempt - 1);
-                let wait = self.retry.base_delay.saturating_mul(factor).min(self.retry.max_delay);
+                let wait = self
+                    .retry
+                    .base_delay
+                    .saturating_mul(factor)
+                    .min(self.retry.max_delay);
                 tokio::time::sleep(wait).await;
             }
         }
         self.st.ksu.finish(index, outcome);
     }
 
-    fn record(&self, index: usize, event_id: &str, attempt: u32, result: Result<u16, (Option<u16>, String)>, duplicate: bool) {
+    fn record(
+        &self,
+        index: usize,
+        event_id: &str,
+        attempt: u32,
+        result: Result<u16, (Option<u16>, String)>,
+        duplicate: bool,
+    ) {
         let (status, error, delivered) = match result {
             Ok(s) => (Some(s), None, true),
             Err((s, e)) => (s, Some(e), false),
         };
-        lock(&self.st.ksu.attempts).push(KsuAttempt { event_id: event_id.into(), attempt, status, error, delivered, duplicate });
+        lock(&self.st.ksu.attempts).push(KsuAttempt {
+            event_id: event_id.into(),
+            attempt,
+            status,
+            error,
+            delivered,
+            duplicate,
+        });
         if let Some(r) = lock(&self.st.ksu.records).get_mut(index) {
             r.attempts += 1;
         }
@@ -296,29 +341,45 @@ impl Deliverer {
     /// A cached token, or a new one from the listener's token endpoint.
     async fn token(&mut self) -> Result<String, String> {
         if let Some((t, until)) = &self.token
-            && Instant::now() < *until {
-                return Ok(t.clone());
-            }
-        let basic = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.callback.client_id, self.callback.client_secret));
-        let mut header = HeaderValue::from_str(&format!("Basic {basic}")).map_err(|_| "client id or secret not usable in a header".to_string())?;
+            && Instant::now() < *until
+        {
+            return Ok(t.clone());
+        }
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            self.callback.client_id, self.callback.client_secret
+        ));
+        let mut header = HeaderValue::from_str(&format!("Basic {basic}"))
+            .map_err(|_| "client id or secret not usable in a header".to_string())?;
         header.set_sensitive(true);
         let ctx = bt_core::Ctx::new().with_middleware(Arc::new(BasicAuth(header)));
         let client = bt_oauth::Client::new_with_client(self.base(), self.http.clone(), ctx);
         let answer = client
             .create_access_token()
             .grant_type(GrantType::ClientCredentials)
-            .body(AccessTokenRequest { grant_type: GrantType::ClientCredentials })
+            .body(AccessTokenRequest {
+                grant_type: GrantType::ClientCredentials,
+            })
             .send()
             .await
-            .map_err(|e| format!("token request failed: {}", e.status().map(|s| s.to_string()).unwrap_or_else(|| "no answer".into())))?
+            .map_err(|e| {
+                format!(
+                    "token request failed: {}",
+                    e.status()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "no answer".into())
+                )
+            })?
             .into_inner();
         let (token, expires) = match answer {
             AccessTokenResponse::SnakeCaseAccessToken(t) => (t.access_token, t.expires_in),
             AccessTokenResponse::CamelCaseAccessToken(t) => (t.access_token, t.expires_in),
         };
         let secs = expires
-            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
             .unwrap_or(3599);
         // Refresh a little early so a token never expires in flight.
         let until = Instant::now() + Duration::from_secs(secs.saturating_sub(30).max(1));
@@ -334,7 +395,12 @@ impl Deliverer {
             self.http.clone(),
             bt_core::Ctx::new().with_bearer_token(token),
         );
-        match client.notify_product_order_event().body(event.clone()).send().await {
+        match client
+            .notify_product_order_event()
+            .body(event.clone())
+            .send()
+            .await
+        {
             Ok(v) => Ok(v.status().as_u16()),
             // Any 2xx is an acceptance, whatever body the listener chose to send.
             Err(Error::UnexpectedResponse(r)) if r.status().is_success() => Ok(r.status().as_u16()),
@@ -344,7 +410,12 @@ impl Deliverer {
                 if status == Some(401) {
                     self.token = None;
                 }
-                Err((status, status.map(|s| format!("listener answered {s}")).unwrap_or_else(|| "listener unreachable".into())))
+                Err((
+                    status,
+                    status
+                        .map(|s| format!("listener answered {s}"))
+                        .unwrap_or_else(|| "listener unreachable".into()),
+                ))
             }
         }
     }

@@ -19,6 +19,7 @@
 mod address;
 mod appointment;
 mod auth;
+mod availability;
 pub mod calendar;
 pub mod catalogue;
 mod clock;
@@ -34,7 +35,6 @@ mod sandbox;
 mod server;
 mod sim;
 mod state;
-mod availability;
 pub mod world;
 
 pub use clock::{Clock, FAST_SPEED};
@@ -42,6 +42,7 @@ pub use faults::Faults;
 pub use ksu::{Callback, KsuAttempt, KsuOutcome, KsuRecord, KsuRetry};
 pub use orders::OrderKind;
 pub use sim::{
-    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_TTL_SECS, Simulator, SimulatorBuilder, default_stepped_start,
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_TTL_SECS, Simulator, SimulatorBuilder,
+    default_stepped_start,
 };
 pub use world::{Premises, Scenario, World};

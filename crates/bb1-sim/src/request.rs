@@ -12,7 +12,9 @@ pub const TRACKING_HEADER: &str = "APIGW-Tracking-Header";
 /// BT's pattern `^[\w.~:@-]{1,255}$` (ASCII word characters).
 pub fn is_valid_tracking_id(s: &str) -> bool {
     (1..=255).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'~' | b':' | b'@' | b'-'))
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'~' | b':' | b'@' | b'-')
+        })
 }
 
 /// The tracking header: optional to send (the generated clients always add one), validated when
@@ -32,8 +34,12 @@ pub fn tracking_header(headers: &HeaderMap) -> BtResult<Option<String>> {
 /// send `ethernet`.
 pub fn product_family(headers: &HeaderMap) -> BtResult<()> {
     const ACCEPTED: &[&str] = &["ethernet", "broadband-one", "bb1hub"];
-    let value = headers.get("productFamily").ok_or_else(|| BtFailure::missing_header("productFamily"))?;
-    let value = value.to_str().map_err(|_| BtFailure::invalid_header("productFamily"))?;
+    let value = headers
+        .get("productFamily")
+        .ok_or_else(|| BtFailure::missing_header("productFamily"))?;
+    let value = value
+        .to_str()
+        .map_err(|_| BtFailure::invalid_header("productFamily"))?;
     if ACCEPTED.contains(&value.to_ascii_lowercase().as_str()) {
         Ok(())
     } else {
@@ -42,9 +48,17 @@ pub fn product_family(headers: &HeaderMap) -> BtResult<()> {
 }
 
 /// An optional header that must hold one of `allowed` (case-insensitive) when present.
-pub fn optional_enum_header<'a>(headers: &HeaderMap, name: &str, allowed: &[&'a str]) -> BtResult<Option<&'a str>> {
-    let Some(value) = headers.get(name) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| BtFailure::invalid_header(name))?;
+pub fn optional_enum_header<'a>(
+    headers: &HeaderMap,
+    name: &str,
+    allowed: &[&'a str],
+) -> BtResult<Option<&'a str>> {
+    let Some(value) = headers.get(name) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| BtFailure::invalid_header(name))?;
     allowed
         .iter()
         .find(|a| a.eq_ignore_ascii_case(value))
@@ -53,8 +67,18 @@ pub fn optional_enum_header<'a>(headers: &HeaderMap, name: &str, allowed: &[&'a 
 }
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
-    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     // TMF's merge-patch type is JSON too (amend may be sent that way).
     essence == "application/json" || essence == "application/merge-patch+json"
 }
@@ -63,7 +87,10 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
 ///
 /// Empty body → 21; not JSON content type → 415/68; not JSON or not an object → 24; a missing
 /// required field → 23 naming it; a wrong type or a value breaking the spec's limits → 24 naming it.
-pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> BtResult<(T, serde_json::Value)> {
+pub fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> BtResult<(T, serde_json::Value)> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(BtFailure::missing_body());
     }
@@ -74,19 +101,34 @@ pub fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> BtRe
         BtFailure::invalid_field("body").with_message("Request body is not valid JSON")
     })?;
     if !value.is_object() {
-        return Err(BtFailure::invalid_field("body").with_message("Request body must be a JSON object"));
+        return Err(
+            BtFailure::invalid_field("body").with_message("Request body must be a JSON object")
+        );
     }
     let parsed = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         let detail = e.inner().to_string();
-        let prefix = if path == "." { String::new() } else { format!("{path}.") };
+        let prefix = if path == "." {
+            String::new()
+        } else {
+            format!("{path}.")
+        };
         match missing_field_name(&detail) {
             Some(field) => BtFailure::missing_field(&format!("{prefix}{field}")),
             None => {
-                let field = if path == "." { "body".to_string() } else { path };
-                let short = detail.split(" at line").next().unwrap_or(&detail).to_string();
-                BtFailure::invalid_field(&field)
-                    .with_message(format!("Invalid value for body parameter {field} ({short})"))
+                let field = if path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
+                let short = detail
+                    .split(" at line")
+                    .next()
+                    .unwrap_or(&detail)
+                    .to_string();
+                BtFailure::invalid_field(&field).with_message(format!(
+                    "Invalid value for body parameter {field} ({short})"
+                ))
             }
         }
     })?;
@@ -113,7 +155,11 @@ impl Query {
 
     /// A parameter's value; an empty value counts as absent.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().rev().find(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.as_str())
     }
 
     /// A value that must not exceed `max` characters (BT's limits) → 28 otherwise.
@@ -138,7 +184,9 @@ impl Query {
 /// Converts between two generated types that share a JSON shape (the same schema generated into
 /// two crates, e.g. `ProductOrder` for the order API and for KSU events).
 pub fn convert<A: serde::Serialize, B: DeserializeOwned>(a: &A) -> Option<B> {
-    serde_json::to_value(a).ok().and_then(|v| serde_json::from_value(v).ok())
+    serde_json::to_value(a)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
 }
 
 #[cfg(test)]

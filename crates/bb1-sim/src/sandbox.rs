@@ -16,9 +16,15 @@ pub enum Operation {
 pub fn trigger(op: Operation, tracking: Option<&str>) -> Option<BtFailure> {
     let value = tracking?;
     match (op, value) {
-        (Operation::AddressSearch, "E02901") | (Operation::AddressCreate, "E00301") => Some(BtFailure::bad_request()),
-        (Operation::AddressSearch, "E06001") => Some(BtFailure::not_found("No matching address found.")),
-        (Operation::AddressSearch | Operation::AddressCreate, "E00101") => Some(BtFailure::internal_error()),
+        (Operation::AddressSearch, "E02901") | (Operation::AddressCreate, "E00301") => {
+            Some(BtFailure::bad_request())
+        }
+        (Operation::AddressSearch, "E06001") => {
+            Some(BtFailure::not_found("No matching address found."))
+        }
+        (Operation::AddressSearch | Operation::AddressCreate, "E00101") => {
+            Some(BtFailure::internal_error())
+        }
         (Operation::AddressSearch, "E00501") | (Operation::AddressCreate, "E00201") => {
             Some(BtFailure::service_unavailable())
         }

@@ -22,11 +22,23 @@ use crate::{address, appointment, auth, availability, inventory, line, orders};
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     let api = Router::new()
-        .route("/common/geographicAddressManagement/v1/geographicAddress", get(address::search).post(address::create))
-        .route("/common/appointmentManagement/v4/searchTimeSlot", post(appointment::search))
-        .route("/common/appointmentManagement/v4/appointment", post(appointment::reserve))
+        .route(
+            "/common/geographicAddressManagement/v1/geographicAddress",
+            get(address::search).post(address::create),
+        )
+        .route(
+            "/common/appointmentManagement/v4/searchTimeSlot",
+            post(appointment::search),
+        )
+        .route(
+            "/common/appointmentManagement/v4/appointment",
+            post(appointment::reserve),
+        )
         .route("/common/v1/line-availability/line", get(line::availability))
-        .route("/hubco/tmf/productOfferingQualification/v4/productOfferingQualification", post(availability::qualify))
+        .route(
+            "/hubco/tmf/productOfferingQualification/v4/productOfferingQualification",
+            post(availability::qualify),
+        )
         .route(
             "/hubco/tmf/productOrderingManagement/v4/productOrder",
             post(orders::http::create).get(orders::http::list),
@@ -35,15 +47,27 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/hubco/tmf/productOrderingManagement/v4/productOrder/{id}",
             get(orders::http::retrieve).patch(orders::http::amend),
         )
-        .route("/hubco/tmf/productOrderingManagement/v4/cancelProductOrder", post(orders::http::cancel))
-        .route("/hubco/tmf/productInventory/v4/product", get(inventory::list))
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require_bearer));
+        .route(
+            "/hubco/tmf/productOrderingManagement/v4/cancelProductOrder",
+            post(orders::http::cancel),
+        )
+        .route(
+            "/hubco/tmf/productInventory/v4/product",
+            get(inventory::list),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_bearer,
+        ));
     Router::new()
         .route("/oauth/accesstoken", post(auth::token))
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), faults::inject))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ))
         .with_state(state)
 }
 
@@ -74,10 +98,11 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watc
         connections.spawn(async move {
             let dropper = Arc::new(Notify::new());
             let tag = ConnectionDropper(dropper.clone());
-            let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-                request.extensions_mut().insert(tag.clone());
-                app.clone().oneshot(request)
-            });
+            let service =
+                hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+                    request.extensions_mut().insert(tag.clone());
+                    app.clone().oneshot(request)
+                });
             let connection = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service);
@@ -95,5 +120,8 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watc
         // Reap finished connections so the set does not grow without bound.
         while connections.try_join_next().is_some() {}
     }
-    let _ = tokio::time::timeout(Duration::from_secs(5), async { while connections.join_next().await.is_some() {} }).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
 }

@@ -17,9 +17,9 @@ use crate::faults::{FaultState, Faults};
 use crate::ksu::{self, Callback, KsuAttempt, KsuQueue, KsuRecord, KsuRetry};
 use crate::orders::lifecycle;
 use crate::rng::SimRng;
+use crate::server;
 use crate::state::{AppState, Ledger};
 use crate::world::World;
-use crate::server;
 
 /// Default client credentials the simulator accepts.
 pub const DEFAULT_CLIENT_ID: &str = "sim-client";
@@ -34,7 +34,7 @@ pub fn default_stepped_start() -> DateTime<Utc> {
 }
 
 /// Configures a [`Simulator`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimulatorBuilder {
     seed: u64,
     clock: Clock,
@@ -46,6 +46,23 @@ pub struct SimulatorBuilder {
     callback: Option<Callback>,
     faults: Faults,
     ksu_retry: KsuRetry,
+}
+
+// Never print the client secret (the callback's secret is redacted by `Callback` itself).
+impl std::fmt::Debug for SimulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimulatorBuilder")
+            .field("seed", &self.seed)
+            .field("clock", &self.clock)
+            .field("start", &self.start)
+            .field("bind", &self.bind)
+            .field("client_id", &self.client_id)
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("callback", &self.callback)
+            .field("faults", &self.faults)
+            .field("ksu_retry", &self.ksu_retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for SimulatorBuilder {
@@ -103,8 +120,17 @@ impl SimulatorBuilder {
 
     /// Deliver KSUs to `url` (a listener serving `/oauth/accesstoken` and
     /// `/listener/productOrderEvent`) with these client credentials.
-    pub fn callback(mut self, url: impl Into<String>, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        self.callback = Some(Callback { url: url.into(), client_id: client_id.into(), client_secret: client_secret.into() });
+    pub fn callback(
+        mut self,
+        url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.callback = Some(Callback {
+            url: url.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        });
         self
     }
 
@@ -132,7 +158,12 @@ impl SimulatorBuilder {
         let state = Arc::new(AppState {
             world: world.clone(),
             clock: SimClock::new(self.clock, start),
-            auth: AuthStore::new(self.seed, self.client_id, self.client_secret, self.token_ttl_secs),
+            auth: AuthStore::new(
+                self.seed,
+                self.client_id,
+                self.client_secret,
+                self.token_ttl_secs,
+            ),
             addresses: RwLock::new(AddressBook::default()),
             ledger: Mutex::new(Ledger::new(self.seed)),
             ids: Mutex::new(SimRng::stream(self.seed, "ids")),
@@ -144,9 +175,16 @@ impl SimulatorBuilder {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = Vec::new();
         let app = server::router(state.clone());
-        tasks.push(tokio::spawn(server::serve(listener, app, shutdown_rx.clone())));
+        tasks.push(tokio::spawn(server::serve(
+            listener,
+            app,
+            shutdown_rx.clone(),
+        )));
         if self.clock != Clock::Stepped {
-            tasks.push(tokio::spawn(drive_orders(state.clone(), shutdown_rx.clone())));
+            tasks.push(tokio::spawn(drive_orders(
+                state.clone(),
+                shutdown_rx.clone(),
+            )));
         }
         if let (Some(callback), Some(rx)) = (self.callback, ksu_rx) {
             tasks.push(tokio::spawn(ksu::run_worker(
@@ -159,7 +197,13 @@ impl SimulatorBuilder {
                 shutdown_rx,
             )));
         }
-        Ok(Simulator { state, shutdown, tasks, base_url, addr })
+        Ok(Simulator {
+            state,
+            shutdown,
+            tasks,
+            base_url,
+            addr,
+        })
     }
 }
 
@@ -172,7 +216,9 @@ async fn drive_orders(st: Arc<AppState>, mut shutdown: watch::Receiver<bool>) {
             (events, ledger.orders.next_due())
         };
         st.ksu.enqueue(events);
-        let wait = next.and_then(|t| st.clock.real_wait_until(t)).unwrap_or(Duration::from_secs(3600));
+        let wait = next
+            .and_then(|t| st.clock.real_wait_until(t))
+            .unwrap_or(Duration::from_secs(3600));
         tokio::select! {
             _ = tokio::time::sleep(wait.max(Duration::from_millis(1))) => {}
             _ = st.wake.notified() => {}
@@ -267,13 +313,22 @@ impl Simulator {
     /// Every order, as `GET productOrder/{id}` shows it.
     pub fn orders(&self) -> Vec<ProductOrder> {
         let ledger = lock(&self.state.ledger);
-        ledger.orders.orders.iter().map(|o| o.view(&self.base_url)).collect()
+        ledger
+            .orders
+            .orders
+            .iter()
+            .map(|o| o.view(&self.base_url))
+            .collect()
     }
 
     /// The order placed with `external_id`.
     pub fn order_by_external_id(&self, external_id: &str) -> Option<ProductOrder> {
         let ledger = lock(&self.state.ledger);
-        ledger.orders.by_external_id(external_id).next().map(|o| o.view(&self.base_url))
+        ledger
+            .orders
+            .by_external_id(external_id)
+            .next()
+            .map(|o| o.view(&self.base_url))
     }
 
     /// Every KSU event raised, with its delivery outcome.
@@ -313,5 +368,20 @@ impl Simulator {
 impl Drop for Simulator {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let b = Simulator::builder()
+            .client_credentials("id", "top-secret-1")
+            .callback("http://x", "cb", "top-secret-2");
+        let shown = format!("{b:?}");
+        assert!(!shown.contains("top-secret"), "{shown}");
+        assert!(shown.contains("cb"), "{shown}");
     }
 }

@@ -62,7 +62,12 @@ impl Ledger {
         let mut ids = lock(&st.ids);
         loop {
             let id = format!("BBONE{}", ids.digits(8));
-            if !self.orders.orders.iter().any(|o| o.service_id.as_deref() == Some(id.as_str())) {
+            if !self
+                .orders
+                .orders
+                .iter()
+                .any(|o| o.service_id.as_deref() == Some(id.as_str()))
+            {
                 return id;
             }
         }

@@ -86,6 +86,11 @@ impl Hub {
         self.inner.tokens.fetch_count()
     }
 
+    /// How many HTTP requests this Hub has sent to BT's APIs (retries included, token requests not).
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.middleware.requests_sent()
+    }
+
     pub(crate) fn address(&self) -> &bt_address::Client {
         &self.inner.address
     }

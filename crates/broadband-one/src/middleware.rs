@@ -2,6 +2,7 @@
 //! expired token, retries where a repeat is safe, and a tracing span per operation.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -61,11 +62,18 @@ pub struct HubMiddleware {
     retry: RetryPolicy,
     /// The last HTTP status per tracking id, so an unreadable body still reports its status.
     statuses: Mutex<HashMap<String, u16>>,
+    /// HTTP requests sent to BT's APIs (token requests not included), retries included.
+    sent: AtomicU64,
 }
 
 impl HubMiddleware {
     pub fn new(tokens: Arc<TokenSource>, retry: RetryPolicy) -> Self {
-        HubMiddleware { tokens, retry, statuses: Mutex::new(HashMap::new()) }
+        HubMiddleware { tokens, retry, statuses: Mutex::new(HashMap::new()), sent: AtomicU64::new(0) }
+    }
+
+    /// HTTP requests sent so far (each retry counts).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// The status of the last response to the request with this tracking id (taken once).
@@ -97,6 +105,7 @@ impl HubMiddleware {
         let mut request = request;
         loop {
             let spare = request.try_clone();
+            self.sent.fetch_add(1, Ordering::Relaxed);
             let response = match client.execute(request).await {
                 Ok(response) => response,
                 Err(e) => {

@@ -30,8 +30,10 @@ async fn a_429_then_200_is_retried() {
 async fn repeated_503_gives_up_with_a_retryable_error() {
     let bt = Bt::start().await;
     bt.on("GET", ADDRESS, vec![Reply::json(503, json!({"code": "05", "message": "Service temporarily unavailable"}))]);
-    let err = bt.hub().search_addresses(&AddressQuery::postcode("SW12 8NX")).await.expect_err("gives up");
+    let hub = bt.hub();
+    let err = hub.search_addresses(&AddressQuery::postcode("SW12 8NX")).await.expect_err("gives up");
     assert!(matches!(&err, HubError::Rejected { status: 503, .. }), "{err:?}");
+    assert_eq!(hub.requests_sent(), 3);
     assert!(err.is_retryable());
     assert_eq!(bt.requests(ADDRESS).len(), 3, "max_attempts is 3");
 }

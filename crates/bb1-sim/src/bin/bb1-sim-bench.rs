@@ -36,21 +36,44 @@ fn main() -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let (sim, base, postcodes) = match &args.url {
-        Some(url) => (None, url.trim_end_matches('/').to_string(), vec!["SW12 8NX".to_string(), "AB15 7XY".to_string()]),
+        Some(url) => (
+            None,
+            url.trim_end_matches('/').to_string(),
+            vec!["SW12 8NX".to_string(), "AB15 7XY".to_string()],
+        ),
         None => {
             let sim = server_rt
                 .block_on(Simulator::builder().seed(1).clock(Clock::Fast).start())
                 .map_err(|e| e.to_string())?;
-            let postcodes = [Scenario::FttpNewOnt, Scenario::SogeaOnly, Scenario::WorkingLine, Scenario::BtSandbox]
-                .iter()
-                .flat_map(|s| sim.world().with_scenario(*s).map(|p| p.address.postcode.clone()).take(3).collect::<Vec<_>>())
-                .collect();
+            let postcodes = [
+                Scenario::FttpNewOnt,
+                Scenario::SogeaOnly,
+                Scenario::WorkingLine,
+                Scenario::BtSandbox,
+            ]
+            .iter()
+            .flat_map(|s| {
+                sim.world()
+                    .with_scenario(*s)
+                    .map(|p| p.address.postcode.clone())
+                    .take(3)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
             let base = sim.base_url().to_string();
             (Some(sim), base, postcodes)
         }
     };
-    let client_rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
-    let result = client_rt.block_on(load(&base, &postcodes, args.clients.max(1), args.requests.max(1)));
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let result = client_rt.block_on(load(
+        &base,
+        &postcodes,
+        args.clients.max(1),
+        args.requests.max(1),
+    ));
     if let Some(sim) = sim {
         server_rt.block_on(sim.shutdown());
     }
@@ -60,16 +83,28 @@ fn main() -> Result<(), String> {
         "address searches: {ok} ok, {failed} failed, {} clients, {:.2} s, {rate:.0} searches/s (server threads: {})",
         args.clients,
         elapsed.as_secs_f64(),
-        if args.url.is_some() { "external".to_string() } else { args.server_threads.to_string() },
+        if args.url.is_some() {
+            "external".to_string()
+        } else {
+            args.server_threads.to_string()
+        },
     );
     Ok(())
 }
 
-async fn load(base: &str, postcodes: &[String], clients: usize, requests: usize) -> Result<(usize, usize, Duration), String> {
+async fn load(
+    base: &str,
+    postcodes: &[String],
+    clients: usize,
+    requests: usize,
+) -> Result<(usize, usize, Duration), String> {
     let http = reqwest::Client::new();
     let token: serde_json::Value = http
         .post(format!("{base}/oauth/accesstoken"))
-        .basic_auth(bb1_sim::DEFAULT_CLIENT_ID, Some(bb1_sim::DEFAULT_CLIENT_SECRET))
+        .basic_auth(
+            bb1_sim::DEFAULT_CLIENT_ID,
+            Some(bb1_sim::DEFAULT_CLIENT_SECRET),
+        )
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body("grant_type=client_credentials")
         .send()
@@ -78,8 +113,13 @@ async fn load(base: &str, postcodes: &[String], clients: usize, requests: usize)
         .json()
         .await
         .map_err(|e| e.to_string())?;
-    let token = token["access_token"].as_str().ok_or("no access_token")?.to_string();
-    let url = Arc::new(format!("{base}/common/geographicAddressManagement/v1/geographicAddress"));
+    let token = token["access_token"]
+        .as_str()
+        .ok_or("no access_token")?
+        .to_string();
+    let url = Arc::new(format!(
+        "{base}/common/geographicAddressManagement/v1/geographicAddress"
+    ));
     let postcodes = Arc::new(postcodes.to_vec());
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -88,11 +128,19 @@ async fn load(base: &str, postcodes: &[String], clients: usize, requests: usize)
         let n = requests / clients + usize::from(c < requests % clients);
         tasks.push(tokio::spawn(async move {
             // One client per task: its pooled connection is reused (keep-alive).
-            let http = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap_or_default();
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap_or_default();
             let (mut ok, mut failed) = (0usize, 0usize);
             for i in 0..n {
                 let postcode = &postcodes[(c + i) % postcodes.len()];
-                let r = http.get(url.as_str()).bearer_auth(&token).query(&[("postcode", postcode.as_str())]).send().await;
+                let r = http
+                    .get(url.as_str())
+                    .bearer_auth(&token)
+                    .query(&[("postcode", postcode.as_str())])
+                    .send()
+                    .await;
                 match r {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;

@@ -74,7 +74,11 @@ struct Args {
 }
 
 fn fraction(name: &str, v: f64) -> Result<f64, String> {
-    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("--{name} must be between 0 and 1")) }
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("--{name} must be between 0 and 1"))
+    }
 }
 
 async fn run(args: Args) -> Result<(), String> {
@@ -99,23 +103,48 @@ async fn run(args: Args) -> Result<(), String> {
         .token_ttl_secs(args.token_ttl)
         .faults(faults);
     if let Some(url) = args.callback_url {
-        let (Some(id), Some(secret)) = (args.callback_client_id, args.callback_client_secret) else {
-            return Err("--callback-url needs --callback-client-id and --callback-client-secret".into());
+        let (Some(id), Some(secret)) = (args.callback_client_id, args.callback_client_secret)
+        else {
+            return Err(
+                "--callback-url needs --callback-client-id and --callback-client-secret".into(),
+            );
         };
         builder = builder.callback(url, id, secret);
     }
-    let sim = builder.start().await.map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let sim = builder
+        .start()
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     let base = sim.base_url().to_string();
     println!("bb1-sim listening on {base}");
-    println!("  token:      POST {base}/oauth/accesstoken (client id {})", sim.client_id());
+    println!(
+        "  token:      POST {base}/oauth/accesstoken (client id {})",
+        sim.client_id()
+    );
     println!("  /common:    {base}/common");
     println!("  /hubco/tmf: {base}/hubco/tmf");
-    println!("  seed {}, {} premises", sim.world().seed(), sim.world().premises().len());
+    println!(
+        "  seed {}, {} premises",
+        sim.world().seed(),
+        sim.world().premises().len()
+    );
     if args.list_premises {
         use Scenario::*;
         for s in [
-            FttpNewOnt, FttpExistingOntFreePort, FttpNoFreePort, SogeaOnly, AdslOnly, Nothing, WorkingLine,
-            StoppedLine, PendingCease, GoldKey, SilverKey, BronzeKey, NoRobtPair, RobtOnly,
+            FttpNewOnt,
+            FttpExistingOntFreePort,
+            FttpNoFreePort,
+            SogeaOnly,
+            AdslOnly,
+            Nothing,
+            WorkingLine,
+            StoppedLine,
+            PendingCease,
+            GoldKey,
+            SilverKey,
+            BronzeKey,
+            NoRobtPair,
+            RobtOnly,
         ] {
             if let Some(p) = sim.world().find(s) {
                 println!("  {s:?}: {}", p.summary());

@@ -12,8 +12,8 @@ pub(crate) mod validate;
 use std::collections::{HashMap, VecDeque};
 
 use bt_product_order::types::{
-    CustomerFacingServiceId, ProductOrder, ProductOrderCreate, ProductOrderErrorMessage, ProductOrderItem,
-    ProductRefOrValue,
+    CustomerFacingServiceId, ProductOrder, ProductOrderCreate, ProductOrderErrorMessage,
+    ProductOrderItem, ProductRefOrValue,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -75,18 +75,28 @@ impl Order {
     pub(crate) fn view(&self, base_url: &str) -> ProductOrder {
         ProductOrder {
             id: Some(self.id.clone()),
-            href: Some(format!("{base_url}/hubco/tmf/productOrderingManagement/v4/productOrder/{}", self.id)),
+            href: Some(format!(
+                "{base_url}/hubco/tmf/productOrderingManagement/v4/productOrder/{}",
+                self.id
+            )),
             external_id: Some(self.external_id.clone()),
             state: Some(self.state.to_string()),
             order_date: Some(self.order_date),
             requested_completion_date: self.request.requested_completion_date,
             completion_date: self.completion_date,
-            cancellation_date: self.cancellation_date.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            cancellation_date: self
+                .cancellation_date
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
             cancellation_reason: self.cancellation_reason.clone(),
             type_: Some("BTProductOrder".into()),
             related_party: self.request.related_party.clone(),
             error_message: self.errors.clone(),
-            product_order_item: self.request.product_order_item.iter().map(|i| self.item_view(i, true)).collect(),
+            product_order_item: self
+                .request
+                .product_order_item
+                .iter()
+                .map(|i| self.item_view(i, true))
+                .collect(),
             ..ProductOrder::default()
         }
     }
@@ -95,7 +105,9 @@ impl Order {
         let meta = self.items.get(&item.id).cloned().unwrap_or_default();
         let source = item.product.clone().unwrap_or_default();
         let status = match (self.state, self.kind, item.action.as_deref()) {
-            ("completed", OrderKind::Cease, _) | ("completed", _, Some("delete")) => Some("terminated".to_string()),
+            ("completed", OrderKind::Cease, _) | ("completed", _, Some("delete")) => {
+                Some("terminated".to_string())
+            }
             ("completed", _, _) => Some("active".to_string()),
             _ => None,
         };
@@ -104,7 +116,9 @@ impl Order {
             product_offering: source.product_offering.clone(),
             related_party: source.related_party.clone(),
             customer_facing_service_id: if top && self.service_visible {
-                self.service_id.clone().map(|v| CustomerFacingServiceId { value: Some(v) })
+                self.service_id
+                    .clone()
+                    .map(|v| CustomerFacingServiceId { value: Some(v) })
             } else {
                 None
             },
@@ -122,7 +136,11 @@ impl Order {
             appointment: item.appointment.clone(),
             billing_account: item.billing_account.clone(),
             product: Some(product),
-            product_order_item: item.product_order_item.iter().map(|c| self.item_view(c, false)).collect(),
+            product_order_item: item
+                .product_order_item
+                .iter()
+                .map(|c| self.item_view(c, false))
+                .collect(),
             quantity: None,
         }
     }
@@ -144,7 +162,9 @@ impl OrderBook {
     }
 
     pub(crate) fn by_external_id(&self, external_id: &str) -> impl Iterator<Item = &Order> {
-        self.orders.iter().filter(move |o| o.external_id == external_id)
+        self.orders
+            .iter()
+            .filter(move |o| o.external_id == external_id)
     }
 
     /// When the next stage of any order is due.

@@ -3,8 +3,8 @@
 //! the same keys whatever the seed, so a call that works in BT's sandbox works here.
 
 use super::{
-    CopperLine, Fttp, LineStatus, Location, OntState, OpenreachRecord, PostalAddress, Premises, Qualifier,
-    RobtRecord, Scenario, markers_for,
+    CopperLine, Fttp, LineStatus, Location, OntState, OpenreachRecord, PostalAddress, Premises,
+    Qualifier, RobtRecord, Scenario, markers_for,
 };
 use crate::catalogue::{Offering, access_by_name};
 
@@ -12,10 +12,22 @@ pub(super) fn offerings(names: &[&str]) -> Vec<&'static Offering> {
     names.iter().filter_map(|n| access_by_name(n)).collect()
 }
 
-pub(super) const ALL_FTTP: &[&str] = &["FTTP 900_110M", "FTTP 500_75M", "FTTP 330_50M", "FTTP 160_30M", "FTTP 80_20M"];
+pub(super) const ALL_FTTP: &[&str] = &[
+    "FTTP 900_110M",
+    "FTTP 500_75M",
+    "FTTP 330_50M",
+    "FTTP 160_30M",
+    "FTTP 80_20M",
+];
 pub(super) const SOGEA: &[&str] = &["SOGEA 80_20M", "SOGEA 40_10M"];
 
-fn address(nr: Option<&str>, building: Option<&str>, street: &str, city: &str, postcode: &str) -> PostalAddress {
+fn address(
+    nr: Option<&str>,
+    building: Option<&str>,
+    street: &str,
+    city: &str,
+    postcode: &str,
+) -> PostalAddress {
     PostalAddress {
         building_name: building.map(str::to_string),
         street_nr: nr.map(str::to_string),
@@ -36,18 +48,36 @@ fn gold(key: &str, district: &str, exchange: &str) -> Option<OpenreachRecord> {
 }
 
 fn robt(key: &str, qualifier: &'static str) -> Option<RobtRecord> {
-    Some(RobtRecord { key: key.to_string(), qualifier })
+    Some(RobtRecord {
+        key: key.to_string(),
+        qualifier,
+    })
 }
 
 fn location(lat: &str, lon: &str, easting: &str, northing: &str) -> Location {
-    Location { lat: lat.into(), lon: lon.into(), easting: easting.into(), northing: northing.into() }
+    Location {
+        lat: lat.into(),
+        lon: lon.into(),
+        easting: easting.into(),
+        northing: northing.into(),
+    }
 }
 
 fn fttp(ont: OntState, names: &[&str], ont_reference: Option<&str>) -> Option<Fttp> {
-    Some(Fttp { ont, offerings: offerings(names), ont_reference: ont_reference.map(str::to_string) })
+    Some(Fttp {
+        ont,
+        offerings: offerings(names),
+        ont_reference: ont_reference.map(str::to_string),
+    })
 }
 
-fn line(alid: &str, dn: &str, product: &str, status: LineStatus, pending_cease: bool) -> CopperLine {
+fn line(
+    alid: &str,
+    dn: &str,
+    product: &str,
+    status: LineStatus,
+    pending_cease: bool,
+) -> CopperLine {
     CopperLine {
         access_line_id: alid.into(),
         directory_number: dn.into(),
@@ -114,7 +144,13 @@ pub(super) fn premises() -> Vec<Premises> {
     p.site_classification = classification("OR04", "Additional Mail / Packet Addressee");
     p.fttp = fttp(OntState::New, ALL_FTTP, None);
     p.copper_offerings = offerings(SOGEA);
-    p.lines = vec![line("ALID0002079460", "02079460034", "SOADSL", LineStatus::Working, false)];
+    p.lines = vec![line(
+        "ALID0002079460",
+        "02079460034",
+        "SOADSL",
+        LineStatus::Working,
+        false,
+    )];
     p.spare_pairs = 1;
     // BT's example record, verbatim: FTTP brownfield only.
     p.markers = markers_for(false, true, false);
@@ -149,7 +185,13 @@ pub(super) fn premises() -> Vec<Premises> {
 
     let mut p = blank(
         &[BtSandbox, RobtOnly],
-        address(Some("83B"), Some("FLAT GROUND AND FIRST FLOORS REAR"), "Nightingale Lane", "London", "SW12 8NX"),
+        address(
+            Some("83B"),
+            Some("FLAT GROUND AND FIRST FLOORS REAR"),
+            "Nightingale Lane",
+            "London",
+            "SW12 8NX",
+        ),
     );
     p.uprn = Some("100022674390".into());
     p.parent_uprn = Some("100023306424".into());
@@ -167,7 +209,11 @@ pub(super) fn premises() -> Vec<Premises> {
     p.robt = robt("R09598353913", "Gold");
     p.paired = true;
     p.location = location("51.4502512", "-.1569210", "528166", "173974");
-    p.fttp = fttp(OntState::ExistingFreePort, &["FTTP 160_30M"], Some("ONT000123456789"));
+    p.fttp = fttp(
+        OntState::ExistingFreePort,
+        &["FTTP 160_30M"],
+        Some("ONT000123456789"),
+    );
     p.copper_offerings = offerings(&["SOGEA 80_20M"]);
     p.spare_pairs = 1;
     out.push(done(p));
@@ -175,7 +221,10 @@ pub(super) fn premises() -> Vec<Premises> {
     // The POQ response example's premises: FTTP 500_75M and 160_30M on a new ONT, SOGEA 80_20M.
     let mut p = blank(
         &[BtSandbox, GoldKey, FttpNewOnt],
-        PostalAddress { locality: Some("Balham".into()), ..address(Some("12"), None, "Bedford Hill", "London", "SW12 9RG") },
+        PostalAddress {
+            locality: Some("Balham".into()),
+            ..address(Some("12"), None, "Bedford Hill", "London", "SW12 9RG")
+        },
     );
     p.uprn = Some("10091851120".into());
     p.openreach = gold("A15113070302", "LS", "CLPM");
@@ -200,7 +249,13 @@ pub(super) fn premises() -> Vec<Premises> {
     p.location = location("51.4441630", "-.1398214", "529373", "173308");
     p.fttp = fttp(OntState::New, ALL_FTTP, None);
     p.copper_offerings = offerings(SOGEA);
-    p.lines = vec![line("ALID0001234567", "01134960034", "SOGEA", LineStatus::Working, false)];
+    p.lines = vec![line(
+        "ALID0001234567",
+        "01134960034",
+        "SOGEA",
+        LineStatus::Working,
+        false,
+    )];
     p.spare_pairs = 2;
     out.push(done(p));
 
@@ -221,14 +276,24 @@ pub(super) fn premises() -> Vec<Premises> {
 
     let mut p = blank(
         &[BtSandbox, GoldKey, FttpNewOnt],
-        address(Some("7"), None, "Clapham Common South Side", "London", "SW4 9DE"),
+        address(
+            Some("7"),
+            None,
+            "Clapham Common South Side",
+            "London",
+            "SW4 9DE",
+        ),
     );
     p.uprn = Some("10091812207".into());
     p.openreach = gold("A90000423408", "LS", "CLPM");
     p.robt = robt("R09761412452", "Gold");
     p.paired = true;
     p.location = location("51.4584102", "-.1440523", "529011", "174906");
-    p.fttp = fttp(OntState::New, &["FTTP 500_75M", "FTTP 330_50M", "FTTP 160_30M"], None);
+    p.fttp = fttp(
+        OntState::New,
+        &["FTTP 500_75M", "FTTP 330_50M", "FTTP 160_30M"],
+        None,
+    );
     p.copper_offerings = offerings(&["SOGEA 80_20M"]);
     p.spare_pairs = 1;
     out.push(done(p));
@@ -237,7 +302,13 @@ pub(super) fn premises() -> Vec<Premises> {
     // Aberdeen), uprn Z00000005015.
     let mut p = blank(
         &[BtSandbox, GoldKey, FttpNewOnt],
-        address(Some("10"), Some("Riverside Tower"), "Wellbrae Terrace", "Aberdeen", "AB15 7XY"),
+        address(
+            Some("10"),
+            Some("Riverside Tower"),
+            "Wellbrae Terrace",
+            "Aberdeen",
+            "AB15 7XY",
+        ),
     );
     p.uprn = Some("Z00000005015".into());
     p.openreach = gold("A20150070010", "NS", "ABMS");
@@ -245,7 +316,11 @@ pub(super) fn premises() -> Vec<Premises> {
     p.paired = true;
     p.location = location("57.1371264", "-2.1389120", "391645", "805222");
     p.site_classification = classification("RD06", "Self Contained Flat");
-    p.fttp = fttp(OntState::New, &["FTTP 500_75M", "FTTP 160_30M", "FTTP 80_20M"], None);
+    p.fttp = fttp(
+        OntState::New,
+        &["FTTP 500_75M", "FTTP 160_30M", "FTTP 80_20M"],
+        None,
+    );
     p.copper_offerings = offerings(SOGEA);
     p.spare_pairs = 4;
     out.push(done(p));
@@ -254,7 +329,13 @@ pub(super) fn premises() -> Vec<Premises> {
         &[BtSandbox, GoldKey, SogeaOnly],
         PostalAddress {
             sub_building: Some("Flat 1".into()),
-            ..address(None, Some("Wellbrae Terrace"), "Wellbrae Terrace", "Aberdeen", "AB15 7XY")
+            ..address(
+                None,
+                Some("Wellbrae Terrace"),
+                "Wellbrae Terrace",
+                "Aberdeen",
+                "AB15 7XY",
+            )
         },
     );
     p.uprn = Some("151176044".into());
@@ -270,7 +351,10 @@ pub(super) fn premises() -> Vec<Premises> {
     // LS11 8LQ (RoBT sandbox postcode); its RoBT key is the appointment sandbox's place id.
     let mut p = blank(
         &[BtSandbox, GoldKey, AdslOnly, StoppedLine],
-        PostalAddress { locality: Some("Beeston".into()), ..address(Some("22"), None, "Cross Flatts Grove", "Leeds", "LS11 8LQ") },
+        PostalAddress {
+            locality: Some("Beeston".into()),
+            ..address(Some("22"), None, "Cross Flatts Grove", "Leeds", "LS11 8LQ")
+        },
     );
     p.uprn = Some("72154433".into());
     p.openreach = gold("A30110080022", "NE", "LDBE");
@@ -278,7 +362,13 @@ pub(super) fn premises() -> Vec<Premises> {
     p.paired = true;
     p.location = location("53.7766020", "-1.5552104", "428962", "430426");
     p.copper_offerings = offerings(&["SOADSL 24_1M", "SOADSL 0.5_0.5M"]);
-    p.lines = vec![line("ALID0011348840", "01134960457", "SOADSL", LineStatus::Stopped, false)];
+    p.lines = vec![line(
+        "ALID0011348840",
+        "01134960457",
+        "SOADSL",
+        LineStatus::Stopped,
+        false,
+    )];
     out.push(done(p));
 
     // AB15 7YZ (RoBT sandbox postcode); RoBT key X05000253608 from BT's id lookup scenario.
@@ -291,7 +381,11 @@ pub(super) fn premises() -> Vec<Premises> {
     p.robt = robt("X05000253608", "Gold");
     p.paired = true;
     p.location = location("57.1388127", "-2.1658190", "390013", "805414");
-    p.fttp = fttp(OntState::ExistingNoFreePort, &["FTTP 330_50M", "FTTP 160_30M", "FTTP 80_20M"], Some("ONT000200457811"));
+    p.fttp = fttp(
+        OntState::ExistingNoFreePort,
+        &["FTTP 330_50M", "FTTP 160_30M", "FTTP 80_20M"],
+        Some("ONT000200457811"),
+    );
     p.copper_offerings = offerings(SOGEA);
     p.spare_pairs = 1;
     out.push(done(p));
@@ -308,7 +402,13 @@ pub(super) fn premises() -> Vec<Premises> {
     p.location = location("51.7361940", "0.4688210", "570795", "207042");
     p.site_classification = classification("CR02", "Retail Service Agent");
     p.copper_offerings = offerings(SOGEA);
-    p.lines = vec![line("ALID0022772643", "2277264355", "SOGEA", LineStatus::Working, false)];
+    p.lines = vec![line(
+        "ALID0022772643",
+        "2277264355",
+        "SOGEA",
+        LineStatus::Working,
+        false,
+    )];
     p.spare_pairs = 2;
     out.push(done(p));
 
@@ -317,7 +417,13 @@ pub(super) fn premises() -> Vec<Premises> {
         &[BtSandbox, GoldKey, FttpNewOnt],
         PostalAddress {
             postal_organisation: Some("ODEON CINEMAS LTD".into()),
-            ..address(Some("4"), Some("Odeon"), "Justice Mill Lane", "Aberdeen", "AB10 1AU")
+            ..address(
+                Some("4"),
+                Some("Odeon"),
+                "Justice Mill Lane",
+                "Aberdeen",
+                "AB10 1AU",
+            )
         },
     );
     p.uprn = Some("9051012004".into());
@@ -342,7 +448,13 @@ pub(super) fn premises() -> Vec<Premises> {
     p.location = location("57.1418902", "-2.1087530", "393472", "805743");
     p.site_classification = classification("CR07", "Restaurant / Cafeteria");
     p.copper_offerings = offerings(SOGEA);
-    p.lines = vec![line("ALID0012249606", "01224960006", "SOGEA", LineStatus::Working, true)];
+    p.lines = vec![line(
+        "ALID0012249606",
+        "01224960006",
+        "SOGEA",
+        LineStatus::Working,
+        true,
+    )];
     out.push(done(p));
 
     out

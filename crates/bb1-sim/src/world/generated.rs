@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use super::documented::{ALL_FTTP, SOGEA, offerings};
 use super::{
-    CopperLine, Fttp, LineStatus, Location, OntState, OpenreachRecord, PostalAddress, Premises, Qualifier,
-    RobtRecord, Scenario, markers_for,
+    CopperLine, Fttp, LineStatus, Location, OntState, OpenreachRecord, PostalAddress, Premises,
+    Qualifier, RobtRecord, Scenario, markers_for,
 };
 use crate::rng::SimRng;
 
@@ -40,25 +40,188 @@ const fn street(
     dn_prefix: &'static str,
     at: (f64, f64, u32, u32),
 ) -> Street {
-    Street { name, locality, city, county, outward, district, exchange, dn_prefix, lat: at.0, lon: at.1, easting: at.2, northing: at.3 }
+    Street {
+        name,
+        locality,
+        city,
+        county,
+        outward,
+        district,
+        exchange,
+        dn_prefix,
+        lat: at.0,
+        lon: at.1,
+        easting: at.2,
+        northing: at.3,
+    }
 }
 
 const STREETS: &[Street] = &[
-    street("Acacia Avenue", Some("Headingley"), "Leeds", "West Yorkshire", "LS6", "NE", "LDHD", "0113496", (53.8195, -1.5760, 427500, 436200)),
-    street("Beech Road", Some("Chorlton"), "Manchester", "Greater Manchester", "M21", "MR", "MRCH", "0161496", (53.4430, -2.2770, 381500, 394300)),
-    street("Cotham Grove", None, "Bristol", "Avon", "BS6", "WW", "BRRL", "0117496", (51.4680, -2.5990, 358300, 174300)),
-    street("Dalkeith Road", Some("Newington"), "Edinburgh", "Midlothian", "EH16", "SE", "EDNW", "0131496", (55.9360, -3.1700, 326900, 672200)),
-    street("Elmwood Lane", None, "London", "Greater London", "SE24", "LS", "BRXN", "0207946", (51.4560, -0.0980, 532300, 174800)),
-    street("Foxhall Road", None, "Nottingham", "Nottinghamshire", "NG7", "EM", "NTCH", "0115496", (52.9630, -1.1710, 455800, 341300)),
-    street("Grange Road", Some("Jesmond"), "Newcastle upon Tyne", "Tyne and Wear", "NE2", "NE", "NCJE", "0191498", (54.9890, -1.6030, 425100, 566000)),
-    street("Harcourt Street", None, "Birmingham", "West Midlands", "B13", "WM", "BMMO", "0121496", (52.4450, -1.8880, 407600, 283700)),
-    street("Ivy Crescent", None, "Cardiff", "South Glamorgan", "CF14", "WW", "CFWH", "0292018", (51.5070, -3.1900, 317300, 179500)),
-    street("Juniper Close", Some("Headington"), "Oxford", "Oxfordshire", "OX3", "TV", "OXHE", "0186596", (51.7580, -1.2120, 454200, 207500)),
-    street("Kingsley Road", None, "Sheffield", "South Yorkshire", "S11", "NE", "SFBH", "0114496", (53.3650, -1.5050, 432800, 385600)),
-    street("Linden Avenue", None, "Reading", "Berkshire", "RG1", "TV", "RDNG", "0118496", (51.4500, -0.9640, 471800, 173400)),
-    street("Maple Terrace", Some("Clifton"), "York", "North Yorkshire", "YO30", "NE", "YKCL", "0190496", (53.9720, -1.0950, 459300, 453300)),
-    street("Northfield Drive", None, "Norwich", "Norfolk", "NR4", "EA", "NRWH", "0160349", (52.6170, 1.2510, 620600, 307500)),
-    street("Orchard Way", Some("Hove"), "Brighton", "East Sussex", "BN3", "LS", "BHHV", "0127396", (50.8320, -0.1720, 528900, 104800)),
+    street(
+        "Acacia Avenue",
+        Some("Headingley"),
+        "Leeds",
+        "West Yorkshire",
+        "LS6",
+        "NE",
+        "LDHD",
+        "0113496",
+        (53.8195, -1.5760, 427500, 436200),
+    ),
+    street(
+        "Beech Road",
+        Some("Chorlton"),
+        "Manchester",
+        "Greater Manchester",
+        "M21",
+        "MR",
+        "MRCH",
+        "0161496",
+        (53.4430, -2.2770, 381500, 394300),
+    ),
+    street(
+        "Cotham Grove",
+        None,
+        "Bristol",
+        "Avon",
+        "BS6",
+        "WW",
+        "BRRL",
+        "0117496",
+        (51.4680, -2.5990, 358300, 174300),
+    ),
+    street(
+        "Dalkeith Road",
+        Some("Newington"),
+        "Edinburgh",
+        "Midlothian",
+        "EH16",
+        "SE",
+        "EDNW",
+        "0131496",
+        (55.9360, -3.1700, 326900, 672200),
+    ),
+    street(
+        "Elmwood Lane",
+        None,
+        "London",
+        "Greater London",
+        "SE24",
+        "LS",
+        "BRXN",
+        "0207946",
+        (51.4560, -0.0980, 532300, 174800),
+    ),
+    street(
+        "Foxhall Road",
+        None,
+        "Nottingham",
+        "Nottinghamshire",
+        "NG7",
+        "EM",
+        "NTCH",
+        "0115496",
+        (52.9630, -1.1710, 455800, 341300),
+    ),
+    street(
+        "Grange Road",
+        Some("Jesmond"),
+        "Newcastle upon Tyne",
+        "Tyne and Wear",
+        "NE2",
+        "NE",
+        "NCJE",
+        "0191498",
+        (54.9890, -1.6030, 425100, 566000),
+    ),
+    street(
+        "Harcourt Street",
+        None,
+        "Birmingham",
+        "West Midlands",
+        "B13",
+        "WM",
+        "BMMO",
+        "0121496",
+        (52.4450, -1.8880, 407600, 283700),
+    ),
+    street(
+        "Ivy Crescent",
+        None,
+        "Cardiff",
+        "South Glamorgan",
+        "CF14",
+        "WW",
+        "CFWH",
+        "0292018",
+        (51.5070, -3.1900, 317300, 179500),
+    ),
+    street(
+        "Juniper Close",
+        Some("Headington"),
+        "Oxford",
+        "Oxfordshire",
+        "OX3",
+        "TV",
+        "OXHE",
+        "0186596",
+        (51.7580, -1.2120, 454200, 207500),
+    ),
+    street(
+        "Kingsley Road",
+        None,
+        "Sheffield",
+        "South Yorkshire",
+        "S11",
+        "NE",
+        "SFBH",
+        "0114496",
+        (53.3650, -1.5050, 432800, 385600),
+    ),
+    street(
+        "Linden Avenue",
+        None,
+        "Reading",
+        "Berkshire",
+        "RG1",
+        "TV",
+        "RDNG",
+        "0118496",
+        (51.4500, -0.9640, 471800, 173400),
+    ),
+    street(
+        "Maple Terrace",
+        Some("Clifton"),
+        "York",
+        "North Yorkshire",
+        "YO30",
+        "NE",
+        "YKCL",
+        "0190496",
+        (53.9720, -1.0950, 459300, 453300),
+    ),
+    street(
+        "Northfield Drive",
+        None,
+        "Norwich",
+        "Norfolk",
+        "NR4",
+        "EA",
+        "NRWH",
+        "0160349",
+        (52.6170, 1.2510, 620600, 307500),
+    ),
+    street(
+        "Orchard Way",
+        Some("Hove"),
+        "Brighton",
+        "East Sussex",
+        "BN3",
+        "LS",
+        "BHHV",
+        "0127396",
+        (50.8320, -0.1720, 528900, 104800),
+    ),
 ];
 
 /// The scenario each template stands for (its first tag) and the seeded extras it may gain.
@@ -86,7 +249,11 @@ const CLASSIFICATIONS: &[(&str, &str)] = &[
     ("RD06", "Self Contained Flat"),
     ("CR02", "Retail Service Agent"),
 ];
-const FTTP_SETS: &[&[&str]] = &[ALL_FTTP, &["FTTP 500_75M", "FTTP 160_30M", "FTTP 80_20M"], &["FTTP 160_30M", "FTTP 80_20M"]];
+const FTTP_SETS: &[&[&str]] = &[
+    ALL_FTTP,
+    &["FTTP 500_75M", "FTTP 160_30M", "FTTP 80_20M"],
+    &["FTTP 160_30M", "FTTP 80_20M"],
+];
 
 /// Unique identifiers of one kind across the whole world.
 struct Unique {
@@ -106,7 +273,9 @@ impl Unique {
 
 pub(super) fn premises(seed: u64, documented: &[Premises]) -> Vec<Premises> {
     let mut rng = SimRng::stream(seed, "world");
-    let mut ids = Unique { used: HashSet::new() };
+    let mut ids = Unique {
+        used: HashSet::new(),
+    };
     for p in documented {
         ids.used.extend(p.openreach_key().map(str::to_string));
         ids.used.extend(p.robt_key().map(str::to_string));
@@ -144,7 +313,14 @@ pub(super) fn premises(seed: u64, documented: &[Premises]) -> Vec<Premises> {
     out
 }
 
-fn build(rng: &mut SimRng, ids: &mut Unique, st: &Street, k: usize, template: Scenario, address: PostalAddress) -> Premises {
+fn build(
+    rng: &mut SimRng,
+    ids: &mut Unique,
+    st: &Street,
+    k: usize,
+    template: Scenario,
+    address: PostalAddress,
+) -> Premises {
     use Scenario::*;
     let qualifier = match template {
         SilverKey => Qualifier::Silver,
@@ -159,7 +335,11 @@ fn build(rng: &mut SimRng, ids: &mut Unique, st: &Street, k: usize, template: Sc
     };
     let robt = (template != NoRobtPair).then(|| RobtRecord {
         key: ids.next(rng, |r| format!("R{}", r.digits(11))),
-        qualifier: if qualifier == Qualifier::Gold { "Gold" } else { "Non-Gold" },
+        qualifier: if qualifier == Qualifier::Gold {
+            "Gold"
+        } else {
+            "Non-Gold"
+        },
     });
     let uprn = ids.next(rng, |r| format!("1000{}", r.digits(8)));
     let mut scenarios = vec![template];
@@ -176,33 +356,50 @@ fn build(rng: &mut SimRng, ids: &mut Unique, st: &Street, k: usize, template: Sc
     let mut copper = offerings(SOGEA);
     let mut lines = Vec::new();
     let mut spare_pairs = 1 + rng.below(4) as u32;
-    let mut line = |rng: &mut SimRng, product: &str, status: LineStatus, pending_cease: bool| CopperLine {
-        access_line_id: ids.next(rng, |r| format!("ALID{}", r.digits(10))),
-        directory_number: ids.next(rng, |r| format!("{}{}", st.dn_prefix, r.digits(4))),
-        product_type: product.to_string(),
-        status,
-        pending_cease,
-        stopped_date: (status == LineStatus::Stopped).then(|| format!("2025-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))),
-    };
+    let mut line =
+        |rng: &mut SimRng, product: &str, status: LineStatus, pending_cease: bool| CopperLine {
+            access_line_id: ids.next(rng, |r| format!("ALID{}", r.digits(10))),
+            directory_number: ids.next(rng, |r| format!("{}{}", st.dn_prefix, r.digits(4))),
+            product_type: product.to_string(),
+            status,
+            pending_cease,
+            stopped_date: (status == LineStatus::Stopped)
+                .then(|| format!("2025-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))),
+        };
     match template {
         FttpNewOnt | NoRobtPair => {
-            fttp = Some(Fttp { ont: OntState::New, offerings: offerings(fttp_set), ont_reference: None });
+            fttp = Some(Fttp {
+                ont: OntState::New,
+                offerings: offerings(fttp_set),
+                ont_reference: None,
+            });
             if template == NoRobtPair {
                 scenarios.push(FttpNewOnt);
             }
         }
         FttpExistingOntFreePort => {
-            fttp = Some(Fttp { ont: OntState::ExistingFreePort, offerings: offerings(fttp_set), ont_reference: ont_ref(rng) });
+            fttp = Some(Fttp {
+                ont: OntState::ExistingFreePort,
+                offerings: offerings(fttp_set),
+                ont_reference: ont_ref(rng),
+            });
         }
         FttpNoFreePort => {
-            fttp = Some(Fttp { ont: OntState::ExistingNoFreePort, offerings: offerings(fttp_set), ont_reference: ont_ref(rng) });
+            fttp = Some(Fttp {
+                ont: OntState::ExistingNoFreePort,
+                offerings: offerings(fttp_set),
+                ont_reference: ont_ref(rng),
+            });
         }
-        SogeaOnly
-            if rng.chance(0.4) => {
-                copper = offerings(&["SOGEA 40_10M"]);
-            }
+        SogeaOnly if rng.chance(0.4) => {
+            copper = offerings(&["SOGEA 40_10M"]);
+        }
         AdslOnly => {
-            copper = offerings(if rng.chance(0.5) { &["SOADSL 24_1M", "SOADSL 0.5_0.5M"] } else { &["SOADSL 0.5_0.5M"] });
+            copper = offerings(if rng.chance(0.5) {
+                &["SOADSL 24_1M", "SOADSL 0.5_0.5M"]
+            } else {
+                &["SOADSL 0.5_0.5M"]
+            });
             spare_pairs = 1;
         }
         Nothing => {
@@ -213,7 +410,11 @@ fn build(rng: &mut SimRng, ids: &mut Unique, st: &Street, k: usize, template: Sc
             let product = *rng.pick(&["SOGEA", "SOADSL", "PSTN"]);
             lines.push(line(rng, product, LineStatus::Working, false));
             if k.is_multiple_of(2) {
-                fttp = Some(Fttp { ont: OntState::New, offerings: offerings(fttp_set), ont_reference: None });
+                fttp = Some(Fttp {
+                    ont: OntState::New,
+                    offerings: offerings(fttp_set),
+                    ont_reference: None,
+                });
                 scenarios.push(FttpNewOnt);
             }
         }
@@ -229,13 +430,16 @@ fn build(rng: &mut SimRng, ids: &mut Unique, st: &Street, k: usize, template: Sc
         BronzeKey => copper = offerings(&["SOGEA 40_10M", "SOADSL 24_1M"]),
         _ => {}
     }
-    if fttp.is_none() && !copper.is_empty() && !matches!(template, AdslOnly | SilverKey | BronzeKey) && !scenarios.contains(&SogeaOnly) {
+    if fttp.is_none()
+        && !copper.is_empty()
+        && !matches!(template, AdslOnly | SilverKey | BronzeKey)
+        && !scenarios.contains(&SogeaOnly)
+    {
         scenarios.push(SogeaOnly);
     }
-    if (template == NoRobtPair || robt.is_none())
-        && !scenarios.contains(&NoRobtPair) {
-            scenarios.push(NoRobtPair);
-        }
+    if (template == NoRobtPair || robt.is_none()) && !scenarios.contains(&NoRobtPair) {
+        scenarios.push(NoRobtPair);
+    }
     let has_copper = !copper.is_empty() || !lines.is_empty();
     let markers = markers_for(has_copper, fttp.is_some(), template == Nothing);
     let paired = robt.is_some() && qualifier == Qualifier::Gold;

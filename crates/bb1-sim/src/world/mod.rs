@@ -202,15 +202,18 @@ impl Premises {
     pub fn available_offerings(&self) -> Vec<&'static Offering> {
         let mut all: Vec<&'static Offering> = Vec::new();
         if self.qualifier() == Some(Qualifier::Gold)
-            && let Some(f) = &self.fttp {
-                all.extend(f.offerings.iter().copied());
-            }
+            && let Some(f) = &self.fttp
+        {
+            all.extend(f.offerings.iter().copied());
+        }
         all.extend(self.copper_offerings.iter().copied());
         all
     }
 
     pub fn offers(&self, technology: Technology) -> bool {
-        self.available_offerings().iter().any(|o| o.technology == technology)
+        self.available_offerings()
+            .iter()
+            .any(|o| o.technology == technology)
     }
 
     /// A one-line description, e.g. for the binary's listing.
@@ -278,10 +281,15 @@ impl World {
             if let Some(u) = &p.uprn {
                 self.by_uprn.entry(u.clone()).or_insert(p.index);
             }
-            self.by_postcode.entry(normalise_postcode(&p.address.postcode)).or_default().push(p.index);
+            self.by_postcode
+                .entry(normalise_postcode(&p.address.postcode))
+                .or_default()
+                .push(p.index);
             for (li, line) in p.lines.iter().enumerate() {
-                self.by_line.insert(line.access_line_id.clone(), (p.index, li));
-                self.by_line.insert(line.directory_number.clone(), (p.index, li));
+                self.by_line
+                    .insert(line.access_line_id.clone(), (p.index, li));
+                self.by_line
+                    .insert(line.directory_number.clone(), (p.index, li));
             }
         }
     }
@@ -337,7 +345,10 @@ impl World {
 
 /// Upper case without whitespace: `sw12 8nx` and `SW128NX` both become `SW128NX`.
 pub fn normalise_postcode(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// BT's postcode pattern `^[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s?[0-9][A-Za-z]{2}$`.
@@ -348,15 +359,22 @@ pub fn is_valid_postcode(s: &str) -> bool {
         return false;
     }
     // Inward code: digit + two letters at the end.
-    if !(b[n - 3].is_ascii_digit() && b[n - 2].is_ascii_alphabetic() && b[n - 1].is_ascii_alphabetic()) {
+    if !(b[n - 3].is_ascii_digit()
+        && b[n - 2].is_ascii_alphabetic()
+        && b[n - 1].is_ascii_alphabetic())
+    {
         return false;
     }
     let mut outward = &b[..n - 3];
     if let Some((&last, rest)) = outward.split_last()
-        && last.is_ascii_whitespace() {
-            outward = rest;
-        }
-    let letters = outward.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        && last.is_ascii_whitespace()
+    {
+        outward = rest;
+    }
+    let letters = outward
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
     if !(1..=2).contains(&letters) {
         return false;
     }
@@ -372,10 +390,26 @@ pub fn is_valid_postcode(s: &str) -> bool {
 pub(crate) fn markers_for(copper: bool, fttp: bool, restricted_fttp: bool) -> Vec<Marker> {
     let yn = |b: bool| if b { "Y" } else { "N" };
     vec![
-        Marker { name: "Copper", value: yn(copper), restriction: "U" },
-        Marker { name: "PointToPointFibre", value: "N", restriction: "U" },
-        Marker { name: "FTTPBrownfield", value: yn(fttp), restriction: if restricted_fttp { "R" } else { "U" } },
-        Marker { name: "FTTPGreenfield", value: "N", restriction: "U" },
+        Marker {
+            name: "Copper",
+            value: yn(copper),
+            restriction: "U",
+        },
+        Marker {
+            name: "PointToPointFibre",
+            value: "N",
+            restriction: "U",
+        },
+        Marker {
+            name: "FTTPBrownfield",
+            value: yn(fttp),
+            restriction: if restricted_fttp { "R" } else { "U" },
+        },
+        Marker {
+            name: "FTTPGreenfield",
+            value: "N",
+            restriction: "U",
+        },
     ]
 }
 
@@ -385,10 +419,20 @@ mod tests {
 
     #[test]
     fn postcode_pattern_matches_bt() {
-        for ok in ["SW12 8NX", "sw128nx", "AB15 7xy", "M1 1AE", "W1J 7QU", "EC1A 1BB", "LS11 8LQ"] {
+        for ok in [
+            "SW12 8NX", "sw128nx", "AB15 7xy", "M1 1AE", "W1J 7QU", "EC1A 1BB", "LS11 8LQ",
+        ] {
             assert!(is_valid_postcode(ok), "{ok}");
         }
-        for bad in ["", "SW12", "12 8NX", "SW12  8NX", "ABC1 1AA", "SW12 8N1", "SW1@ 8NX"] {
+        for bad in [
+            "",
+            "SW12",
+            "12 8NX",
+            "SW12  8NX",
+            "ABC1 1AA",
+            "SW12 8N1",
+            "SW1@ 8NX",
+        ] {
             assert!(!is_valid_postcode(bad), "{bad}");
         }
     }

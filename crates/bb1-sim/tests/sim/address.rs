@@ -5,7 +5,12 @@ use serde_json::{Value, json};
 use crate::common::*;
 
 fn ids(r: &Resp) -> Vec<&str> {
-    r.body.as_array().expect("array").iter().filter_map(|a| a["id"].as_str()).collect()
+    r.body
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|a| a["id"].as_str())
+        .collect()
 }
 
 #[tokio::test]
@@ -29,8 +34,14 @@ async fn fuzzy_search_pairs_openreach_and_robt_records() {
     assert_eq!(or["addressMatch"], true);
     assert_eq!(or["matchedId"], "R09598326361");
     assert_eq!(or["siteReference"]["siteClassificationCode"], "OR04");
-    assert_eq!(or["siteReference"]["listOfTechnology"]["technology"][2]["technologyName"], "FTTPBrownfield");
-    assert_eq!(or["siteReference"]["listOfTechnology"]["technology"][2]["technologyValue"], "Y");
+    assert_eq!(
+        or["siteReference"]["listOfTechnology"]["technology"][2]["technologyName"],
+        "FTTPBrownfield"
+    );
+    assert_eq!(
+        or["siteReference"]["listOfTechnology"]["technology"][2]["technologyValue"],
+        "Y"
+    );
     assert_eq!(records[1]["id"], "A00023776374");
     assert_eq!(records[1]["addressMatch"], false);
     let robt = &records[2];
@@ -40,7 +51,9 @@ async fn fuzzy_search_pairs_openreach_and_robt_records() {
     assert_eq!(robt["bestAddressLine1"], "81 Nightingale Lane");
 
     // Without isFuzzyMatch there is no pairing information; spacing and case do not matter.
-    let plain = http.get(&format!("{ADDRESS}?postcode=sw128nx&streetNr=81")).await;
+    let plain = http
+        .get(&format!("{ADDRESS}?postcode=sw128nx&streetNr=81"))
+        .await;
     assert_eq!(ids(&plain), ids(&r));
     assert!(plain.body[0].get("addressMatch").is_none());
     assert!(plain.body[0].get("siteReference").is_none());
@@ -69,11 +82,24 @@ async fn bt_sandbox_search_combinations_answer_200() {
         assert_eq!(r.status, 200, "{q}: {}", r.text);
         assert!(!r.body.as_array().expect("array").is_empty(), "{q}");
     }
-    let robt_only = http.get(&format!("{ADDRESS}?postcode=AB15%207XY&addressSource=ROBT")).await;
-    assert!(robt_only.body.as_array().expect("array").iter().all(|a| a["addressSource"] == "ROBT"));
-    let by_id = http.get(&format!("{ADDRESS}?addressSource=ROBT&id=X05000253608")).await;
+    let robt_only = http
+        .get(&format!("{ADDRESS}?postcode=AB15%207XY&addressSource=ROBT"))
+        .await;
+    assert!(
+        robt_only
+            .body
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|a| a["addressSource"] == "ROBT")
+    );
+    let by_id = http
+        .get(&format!("{ADDRESS}?addressSource=ROBT&id=X05000253608"))
+        .await;
     assert_eq!(ids(&by_id), vec!["X05000253608"]);
-    let bng = http.get(&format!("{ADDRESS}?uprn=Z00000005015&isSpatialRefBng=true")).await;
+    let bng = http
+        .get(&format!("{ADDRESS}?uprn=Z00000005015&isSpatialRefBng=true"))
+        .await;
     let loc = &bng.body[0]["geographicLocationRefOrValue"];
     assert_eq!(loc[0]["spatialRef"], "WGS84");
     assert_eq!(loc[1]["spatialRef"], "BNG");
@@ -86,22 +112,48 @@ async fn search_errors_and_sandbox_triggers() {
     let sim = stepped(1).await;
     let http = Http::new(&sim).await;
     http.get(ADDRESS).await.expect(400, "27");
-    http.get(&format!("{ADDRESS}?streetNr=10")).await.expect(400, "27");
-    let city = http.get(&format!("{ADDRESS}?city=Aberdeen&streetName=Wellbrae%20Terrace")).await;
+    http.get(&format!("{ADDRESS}?streetNr=10"))
+        .await
+        .expect(400, "27");
+    let city = http
+        .get(&format!(
+            "{ADDRESS}?city=Aberdeen&streetName=Wellbrae%20Terrace"
+        ))
+        .await;
     city.expect(400, "27");
     assert!(city.text.contains("streetNr or buildingName"));
-    let bad = http.get(&format!("{ADDRESS}?postcode=NOT-A-POSTCODE")).await;
+    let bad = http
+        .get(&format!("{ADDRESS}?postcode=NOT-A-POSTCODE"))
+        .await;
     bad.expect(400, "28");
     assert!(bad.text.contains("postcode"));
-    http.get(&format!("{ADDRESS}?postcode=SW12%208NX&addressSource=Elsewhere")).await.expect(400, "28");
-    http.get(&format!("{ADDRESS}?postcode=SW12%208NX&isFuzzyMatch=maybe")).await.expect(400, "28");
-    http.get(&format!("{ADDRESS}?uprn=1234567890123")).await.expect(400, "28");
+    http.get(&format!(
+        "{ADDRESS}?postcode=SW12%208NX&addressSource=Elsewhere"
+    ))
+    .await
+    .expect(400, "28");
+    http.get(&format!("{ADDRESS}?postcode=SW12%208NX&isFuzzyMatch=maybe"))
+        .await
+        .expect(400, "28");
+    http.get(&format!("{ADDRESS}?uprn=1234567890123"))
+        .await
+        .expect(400, "28");
     let none = http.get(&format!("{ADDRESS}?postcode=ZZ9%209ZZ")).await;
     none.expect(404, "60");
     assert_eq!(none.body["message"], "No matching address found.");
-    for (value, status, code) in [("E02901", 400, "29"), ("E06001", 404, "60"), ("E00101", 500, "01"), ("E00501", 503, "05")] {
+    for (value, status, code) in [
+        ("E02901", 400, "29"),
+        ("E06001", 404, "60"),
+        ("E00101", 500, "01"),
+        ("E00501", 503, "05"),
+    ] {
         let r = http
-            .send(Method::GET, &format!("{ADDRESS}?postcode=SW12%208NX"), None, &[("APIGW-Tracking-Header", value)])
+            .send(
+                Method::GET,
+                &format!("{ADDRESS}?postcode=SW12%208NX"),
+                None,
+                &[("APIGW-Tracking-Header", value)],
+            )
             .await;
         r.expect(status, code);
     }
@@ -120,15 +172,21 @@ async fn create_robt_address_then_find_it() {
     let r = http.post(ADDRESS, &new_address("SW12 8NX", "97a")).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let key = r.body["id"].as_str().expect("id").to_string();
-    assert!(key.starts_with('S') && key.len() == 12 && key[1..].bytes().all(|b| b.is_ascii_digit()), "{key}");
-    let found = http.get(&format!("{ADDRESS}?addressSource=ROBT&id={key}")).await;
+    assert!(
+        key.starts_with('S') && key.len() == 12 && key[1..].bytes().all(|b| b.is_ascii_digit()),
+        "{key}"
+    );
+    let found = http
+        .get(&format!("{ADDRESS}?addressSource=ROBT&id={key}"))
+        .await;
     assert_eq!(ids(&found), vec![key.as_str()]);
 
     let org = json!({"postcode": "NW11 1AG", "postalOrganisation": "PNC", "country": "united kingdom", "city": "Hatfield"});
     let r = http.post(ADDRESS, &org).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert!(r.body["id"].as_str().expect("id").starts_with('X'));
-    let sandbox = json!({"postcode": "AB15 7XY", "streetNr": "23", "country": "uk", "city": "London"});
+    let sandbox =
+        json!({"postcode": "AB15 7XY", "streetNr": "23", "country": "uk", "city": "London"});
     assert_eq!(http.post(ADDRESS, &sandbox).await.status, 201);
 }
 
@@ -149,9 +207,27 @@ async fn create_errors_and_sandbox_triggers() {
     let r = http.post(ADDRESS, &long_city).await;
     r.expect(400, "24");
     assert!(r.text.contains("city"), "{}", r.text);
-    http.send(Method::POST, ADDRESS, Some(&new_address("SW12 8NX", "1")), &[("target", "Elsewhere")]).await.expect(400, "26");
-    for (value, status, code) in [("E00301", 400, "29"), ("E00101", 500, "01"), ("E00201", 503, "05")] {
-        let r = http.send(Method::POST, ADDRESS, Some(&new_address("SW12 8NX", "1")), &[("APIGW-Tracking-Header", value)]).await;
+    http.send(
+        Method::POST,
+        ADDRESS,
+        Some(&new_address("SW12 8NX", "1")),
+        &[("target", "Elsewhere")],
+    )
+    .await
+    .expect(400, "26");
+    for (value, status, code) in [
+        ("E00301", 400, "29"),
+        ("E00101", 500, "01"),
+        ("E00201", 503, "05"),
+    ] {
+        let r = http
+            .send(
+                Method::POST,
+                ADDRESS,
+                Some(&new_address("SW12 8NX", "1")),
+                &[("APIGW-Tracking-Header", value)],
+            )
+            .await;
         r.expect(status, code);
     }
 }
@@ -164,7 +240,11 @@ async fn silver_and_bronze_keys_come_from_post_target_openreach() {
         let p = sim.world().find(scenario).expect("premises").clone();
         let nr = p.address.street_nr.clone().expect("number");
         let pc = p.address.postcode.replace(' ', "%20");
-        let before = http.get(&format!("{ADDRESS}?postcode={pc}&streetNr={nr}&addressSource=Openreach")).await;
+        let before = http
+            .get(&format!(
+                "{ADDRESS}?postcode={pc}&streetNr={nr}&addressSource=Openreach"
+            ))
+            .await;
         match scenario {
             // Silver: listed without a key. Bronze: not in Openreach's NAD at all.
             Scenario::SilverKey => {
@@ -178,10 +258,26 @@ async fn silver_and_bronze_keys_come_from_post_target_openreach() {
         };
         let body = json!({"streetNr": nr, "streetName": p.address.street_name, "postcode": p.address.postcode,
                           "city": p.address.city, "country": "United Kingdom"});
-        let r = http.send(Method::POST, ADDRESS, Some(&body), &[("target", "Openreach")]).await;
+        let r = http
+            .send(
+                Method::POST,
+                ADDRESS,
+                Some(&body),
+                &[("target", "Openreach")],
+            )
+            .await;
         assert_eq!(r.status, 201, "{}", r.text);
         assert_eq!(r.body["id"].as_str(), p.openreach_key());
-        let after = http.get(&format!("{ADDRESS}?postcode={pc}&streetNr={nr}&addressSource=Openreach")).await;
-        assert_eq!(after.body[0]["id"].as_str(), p.openreach_key(), "{}", after.text);
+        let after = http
+            .get(&format!(
+                "{ADDRESS}?postcode={pc}&streetNr={nr}&addressSource=Openreach"
+            ))
+            .await;
+        assert_eq!(
+            after.body[0]["id"].as_str(),
+            p.openreach_key(),
+            "{}",
+            after.text
+        );
     }
 }

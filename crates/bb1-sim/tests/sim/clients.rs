@@ -27,7 +27,11 @@ async fn generated_clients_work_unchanged() {
     let records = found.into_inner();
     assert_eq!(records[0].id.as_deref(), Some("A15104646284"));
     assert_eq!(records[0].matched_id.as_deref(), Some("R09598326361"));
-    let err = address.get_geographic_address().send().await.expect_err("no parameters");
+    let err = address
+        .get_geographic_address()
+        .send()
+        .await
+        .expect_err("no parameters");
     match err {
         bt_address::Error::ErrorResponse(e) => {
             assert_eq!(e.status(), 400);
@@ -48,28 +52,49 @@ async fn generated_clients_work_unchanged() {
     let poq = bt_product_availability::Client::new(&env.base_url(ApiFamily::HubcoTmf), ctx());
     let q = poq
         .create_product_offering_qualification()
-        .body(serde_json::from_value::<bt_product_availability::types::ProductOfferingQualificationRequest>(
-            poq_address("A15113070302", "LS"),
-        ).expect("request"))
+        .body(
+            serde_json::from_value::<
+                bt_product_availability::types::ProductOfferingQualificationRequest,
+            >(poq_address("A15113070302", "LS"))
+            .expect("request"),
+        )
         .send()
         .await
         .expect("poq")
         .into_inner();
     assert_eq!(q.product_offering_qualification_item.len(), 3);
 
-    let lines = bt_line_availability::Client::new(&env.base_url(ApiFamily::LineAvailability), ctx());
-    let l = lines.get_line_availability().district_code("LS").nad("A99923776374").send().await.expect("lines").into_inner();
+    let lines =
+        bt_line_availability::Client::new(&env.base_url(ApiFamily::LineAvailability), ctx());
+    let l = lines
+        .get_line_availability()
+        .district_code("LS")
+        .nad("A99923776374")
+        .send()
+        .await
+        .expect("lines")
+        .into_inner();
     let working = l.list_of_working_line.expect("working").working_line;
     assert_eq!(working[0].access_line_id.as_deref(), Some("ALID0001234567"));
 
     let appointments = bt_appointment::Client::new(&env.base_url(ApiFamily::Common), ctx());
-    let p = sim.world().find(Scenario::FttpNewOnt).expect("premises").clone();
+    let p = sim
+        .world()
+        .find(Scenario::FttpNewOnt)
+        .expect("premises")
+        .clone();
     let key = p.openreach_key().expect("key");
     let entity = slot_entity(Some(key), &[("AccessTechnology", "FTTP")]);
     let search = appointments
         .post_search_appointment()
         .product_family(bt_appointment::types::ProductFamily::Bb1hub)
-        .body(serde_json::from_value::<bt_appointment::types::SearchTimeSlotRequest>(slot_search(entity.clone(), "2026-06-01T09:00:00+01:00")).expect("request"))
+        .body(
+            serde_json::from_value::<bt_appointment::types::SearchTimeSlotRequest>(slot_search(
+                entity.clone(),
+                "2026-06-01T09:00:00+01:00",
+            ))
+            .expect("request"),
+        )
         .send()
         .await
         .expect("slots")
@@ -88,10 +113,14 @@ async fn generated_clients_work_unchanged() {
         .into_inner();
     assert!(reserved.id.ends_with("FR"));
 
-    use bt_product_order::types::{CreateProductOrderProductFamily, ListProductOrderProductFamily, RetrieveProductOrderProductFamily};
+    use bt_product_order::types::{
+        CreateProductOrderProductFamily, ListProductOrderProductFamily,
+        RetrieveProductOrderProductFamily,
+    };
     let orders = bt_product_order::Client::new(&env.base_url(ApiFamily::HubcoTmf), ctx());
     let body: bt_product_order::types::ProductOrderCreate =
-        serde_json::from_value(provide("GEN-1", &p, "E0000160", Some(&reserved.id))).expect("order");
+        serde_json::from_value(provide("GEN-1", &p, "E0000160", Some(&reserved.id)))
+            .expect("order");
     let accepted = orders
         .create_product_order()
         .product_family(CreateProductOrderProductFamily::Bb1hub)
@@ -127,6 +156,12 @@ async fn generated_clients_work_unchanged() {
         .expect("service id");
 
     let inventory = bt_product_inventory::Client::new(&env.base_url(ApiFamily::HubcoTmf), ctx());
-    let assets = inventory.list_product().service_id(service.as_str()).send().await.expect("inventory").into_inner();
+    let assets = inventory
+        .list_product()
+        .service_id(service.as_str())
+        .send()
+        .await
+        .expect("inventory")
+        .into_inner();
     assert_eq!(assets.len(), 3, "managed install has no asset");
 }

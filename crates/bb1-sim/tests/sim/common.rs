@@ -28,7 +28,10 @@ pub async fn token(sim: &Simulator) -> String {
         .expect("token request");
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.expect("token json");
-    v["access_token"].as_str().expect("access_token").to_string()
+    v["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
 }
 
 #[derive(Debug)]
@@ -46,7 +49,10 @@ impl Resp {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     #[track_caller]
@@ -64,15 +70,32 @@ pub struct Http {
 
 impl Http {
     pub async fn new(sim: &Simulator) -> Http {
-        Http { base: sim.base_url().to_string(), token: token(sim).await, client: reqwest::Client::new() }
+        Http {
+            base: sim.base_url().to_string(),
+            token: token(sim).await,
+            client: reqwest::Client::new(),
+        }
     }
 
     pub fn with_token(base: &str, token: &str) -> Http {
-        Http { base: base.to_string(), token: token.to_string(), client: reqwest::Client::new() }
+        Http {
+            base: base.to_string(),
+            token: token.to_string(),
+            client: reqwest::Client::new(),
+        }
     }
 
-    pub async fn send(&self, method: Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
-        let mut r = self.client.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut r = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
         for (k, v) in headers {
             r = r.header(*k, *v);
         }
@@ -84,7 +107,12 @@ impl Http {
         let headers = r.headers().clone();
         let text = r.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, body, text }
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Resp {
@@ -92,7 +120,8 @@ impl Http {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Resp {
-        self.send(Method::POST, path, Some(body), &[PRODUCT_FAMILY]).await
+        self.send(Method::POST, path, Some(body), &[PRODUCT_FAMILY])
+            .await
     }
 }
 
@@ -130,7 +159,8 @@ pub fn slot_entity(place: Option<&str>, chars: &[(&str, &str)]) -> Value {
         "characteristic": chars.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
     });
     if let Some(p) = place {
-        product["place"] = json!([{"id": p, "role": "InstallationAddress", "@referredType": "OpenreachAddress"}]);
+        product["place"] =
+            json!([{"id": p, "role": "InstallationAddress", "@referredType": "OpenreachAddress"}]);
     }
     json!({
         "id": "1", "role": "OrderInformation", "appointmentType": "Standard", "siteVisitReason": "Standard",
@@ -146,10 +176,20 @@ pub fn slot_search(entity: Value, start: &str) -> Value {
 /// Searches slots for an FTTP install at `key` and reserves the first one; returns its id.
 pub async fn reserve_first_slot(http: &Http, key: &str) -> String {
     let entity = slot_entity(Some(key), &[("AccessTechnology", "FTTP")]);
-    let slots = http.post(SEARCH_SLOTS, &slot_search(entity.clone(), "2026-06-01T09:00:00+01:00")).await;
+    let slots = http
+        .post(
+            SEARCH_SLOTS,
+            &slot_search(entity.clone(), "2026-06-01T09:00:00+01:00"),
+        )
+        .await;
     assert_eq!(slots.status, 201, "{}", slots.text);
     let first = slots.body["availableTimeSlot"][0]["validFor"].clone();
-    let r = http.post(RESERVE, &json!({"relatedEntity": [entity], "validFor": first})).await;
+    let r = http
+        .post(
+            RESERVE,
+            &json!({"relatedEntity": [entity], "validFor": first}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     r.body["id"].as_str().expect("appointment id").to_string()
 }

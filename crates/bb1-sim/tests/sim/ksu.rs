@@ -28,23 +28,39 @@ const TOKEN: &str = "listener-token-1";
 
 async fn token(State(s): State<Shared>, headers: HeaderMap, body: String) -> impl IntoResponse {
     // "ksu-id:ksu-secret" in Basic.
-    let ok = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some("Basic a3N1LWlkOmtzdS1zZWNyZXQ=");
+    let ok = headers.get("authorization").and_then(|v| v.to_str().ok())
+        == Some("Basic a3N1LWlkOmtzdS1zZWNyZXQ=");
     if !ok || !body.contains("grant_type=client_credentials") {
         return (StatusCode::UNAUTHORIZED, axum::Json(json!({"code": "41"}))).into_response();
     }
     s.lock().expect("lock").tokens_issued += 1;
-    axum::Json(json!({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3599})).into_response()
+    axum::Json(json!({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3599}))
+        .into_response()
 }
 
-async fn listen(State(s): State<Shared>, headers: HeaderMap, body: axum::Json<Value>) -> impl IntoResponse {
+async fn listen(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: axum::Json<Value>,
+) -> impl IntoResponse {
     let mut s = s.lock().expect("lock");
-    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {TOKEN}")) {
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Bearer {TOKEN}"))
+    {
         s.rejected_auth += 1;
-        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"code": "InvalidToken"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"code": "InvalidToken"})),
+        )
+            .into_response();
     }
     if s.failures_left > 0 {
         s.failures_left -= 1;
-        return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"code": "05"}))).into_response();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({"code": "05"})),
+        )
+            .into_response();
     }
     let id = body["eventId"].clone();
     s.events.push(body.0);
@@ -52,19 +68,28 @@ async fn listen(State(s): State<Shared>, headers: HeaderMap, body: axum::Json<Va
 }
 
 async fn start_listener(failures: usize) -> (String, Shared) {
-    let shared: Shared = Arc::new(Mutex::new(Listener { failures_left: failures, ..Listener::default() }));
+    let shared: Shared = Arc::new(Mutex::new(Listener {
+        failures_left: failures,
+        ..Listener::default()
+    }));
     let app = Router::new()
         .route("/oauth/accesstoken", post(token))
         .route("/listener/productOrderEvent", post(listen))
         .with_state(shared.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
     (url, shared)
 }
 
 fn fast_retry() -> KsuRetry {
-    KsuRetry { max_attempts: 4, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(50) }
+    KsuRetry {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+    }
 }
 
 #[tokio::test]
@@ -79,17 +104,37 @@ async fn events_are_delivered_with_auth_and_retried() {
         .await
         .expect("start");
     let http = Http::new(&sim).await;
-    let p = sim.world().find(Scenario::FttpExistingOntFreePort).expect("premises").clone();
-    assert_eq!(http.post(ORDER, &provide("KSU-1", &p, "E0000160", None)).await.status, 202);
+    let p = sim
+        .world()
+        .find(Scenario::FttpExistingOntFreePort)
+        .expect("premises")
+        .clone();
+    assert_eq!(
+        http.post(ORDER, &provide("KSU-1", &p, "E0000160", None))
+            .await
+            .status,
+        202
+    );
     while sim.step().await.is_some() {}
-    assert!(sim.ksu_idle(Duration::from_secs(10)).await, "deliveries finished");
+    assert!(
+        sim.ksu_idle(Duration::from_secs(10)).await,
+        "deliveries finished"
+    );
 
     let l = listener.lock().expect("lock");
     assert_eq!(l.tokens_issued, 1, "token cached between deliveries");
     assert_eq!(l.rejected_auth, 0);
-    let types: Vec<&str> = l.events.iter().map(|e| e["eventType"].as_str().unwrap_or("")).collect();
+    let types: Vec<&str> = l
+        .events
+        .iter()
+        .map(|e| e["eventType"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(types[0], "ProductOrderCreateEvent");
-    assert!(types[1..].iter().all(|t| *t == "ProductOrderStateChangeEvent"));
+    assert!(
+        types[1..]
+            .iter()
+            .all(|t| *t == "ProductOrderStateChangeEvent")
+    );
     assert_eq!(l.events.len(), 4);
     let first = &l.events[0]["event"]["productOrder"];
     assert_eq!(first["externalId"], "KSU-1");
@@ -98,8 +143,16 @@ async fn events_are_delivered_with_auth_and_retried() {
     assert!(first["id"].as_str().is_some_and(|id| id.len() == 8));
     let last = &l.events[3]["event"]["productOrder"];
     assert_eq!(last["state"], "completed");
-    assert!(last["productOrderItem"][0]["product"]["customerFacingServiceId"]["value"].as_str().is_some_and(|s| s.starts_with("BBONE")));
-    let mut ids: Vec<&str> = l.events.iter().map(|e| e["eventId"].as_str().unwrap_or("")).collect();
+    assert!(
+        last["productOrderItem"][0]["product"]["customerFacingServiceId"]["value"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("BBONE"))
+    );
+    let mut ids: Vec<&str> = l
+        .events
+        .iter()
+        .map(|e| e["eventId"].as_str().unwrap_or(""))
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 4, "unique event ids");
@@ -107,8 +160,22 @@ async fn events_are_delivered_with_auth_and_retried() {
 
     let attempts = sim.ksu_attempts();
     assert_eq!(attempts.len(), 5, "{attempts:?}");
-    assert_eq!((attempts[0].attempt, attempts[0].status, attempts[0].delivered), (1, Some(503), false));
-    assert_eq!((attempts[1].attempt, attempts[1].status, attempts[1].delivered), (2, Some(200), true));
+    assert_eq!(
+        (
+            attempts[0].attempt,
+            attempts[0].status,
+            attempts[0].delivered
+        ),
+        (1, Some(503), false)
+    );
+    assert_eq!(
+        (
+            attempts[1].attempt,
+            attempts[1].status,
+            attempts[1].delivered
+        ),
+        (2, Some(200), true)
+    );
     assert_eq!(attempts[0].event_id, attempts[1].event_id);
     let records = sim.ksu_events();
     assert_eq!(records[0].attempts, 2);
@@ -127,8 +194,17 @@ async fn undeliverable_events_give_up_after_bounded_attempts() {
         .await
         .expect("start");
     let http = Http::new(&sim).await;
-    let p = sim.world().find(Scenario::FttpExistingOntFreePort).expect("premises").clone();
-    assert_eq!(http.post(ORDER, &provide("KSU-2", &p, "E0000160", None)).await.status, 202);
+    let p = sim
+        .world()
+        .find(Scenario::FttpExistingOntFreePort)
+        .expect("premises")
+        .clone();
+    assert_eq!(
+        http.post(ORDER, &provide("KSU-2", &p, "E0000160", None))
+            .await
+            .status,
+        202
+    );
     assert!(sim.ksu_idle(Duration::from_secs(10)).await);
     let records = sim.ksu_events();
     assert_eq!(records[0].outcome, KsuOutcome::Failed);
@@ -140,16 +216,27 @@ async fn undeliverable_events_give_up_after_bounded_attempts() {
     let sim = Simulator::builder()
         .clock(Clock::Stepped)
         .callback(&url, "ksu-id", "wrong")
-        .ksu_retry(KsuRetry { max_attempts: 2, ..fast_retry() })
+        .ksu_retry(KsuRetry {
+            max_attempts: 2,
+            ..fast_retry()
+        })
         .start()
         .await
         .expect("start");
     let http = Http::new(&sim).await;
-    assert_eq!(http.post(ORDER, &provide("KSU-3", &p, "E0000160", None)).await.status, 202);
+    assert_eq!(
+        http.post(ORDER, &provide("KSU-3", &p, "E0000160", None))
+            .await
+            .status,
+        202
+    );
     assert!(sim.ksu_idle(Duration::from_secs(10)).await);
     let a = sim.ksu_attempts();
     assert_eq!(a.len(), 2);
-    assert!(a[0].error.as_deref().is_some_and(|e| e.contains("token")), "{a:?}");
+    assert!(
+        a[0].error.as_deref().is_some_and(|e| e.contains("token")),
+        "{a:?}"
+    );
 }
 
 #[tokio::test]
@@ -160,13 +247,25 @@ async fn duplicate_and_reordered_delivery_faults() {
         .clock(Clock::Stepped)
         .callback(&url, "ksu-id", "ksu-secret")
         .ksu_retry(fast_retry())
-        .faults(Faults { ksu_duplicate: 1.0, ..Faults::default() })
+        .faults(Faults {
+            ksu_duplicate: 1.0,
+            ..Faults::default()
+        })
         .start()
         .await
         .expect("start");
     let http = Http::new(&sim).await;
-    let p = sim.world().find(Scenario::FttpExistingOntFreePort).expect("premises").clone();
-    assert_eq!(http.post(ORDER, &provide("KSU-4", &p, "E0000160", None)).await.status, 202);
+    let p = sim
+        .world()
+        .find(Scenario::FttpExistingOntFreePort)
+        .expect("premises")
+        .clone();
+    assert_eq!(
+        http.post(ORDER, &provide("KSU-4", &p, "E0000160", None))
+            .await
+            .status,
+        202
+    );
     assert!(sim.ksu_idle(Duration::from_secs(10)).await);
     {
         let l = listener.lock().expect("lock");
@@ -181,17 +280,33 @@ async fn duplicate_and_reordered_delivery_faults() {
         .clock(Clock::Stepped)
         .callback(&url, "ksu-id", "ksu-secret")
         .ksu_retry(fast_retry())
-        .faults(Faults { ksu_reorder: 1.0, ..Faults::default() })
+        .faults(Faults {
+            ksu_reorder: 1.0,
+            ..Faults::default()
+        })
         .start()
         .await
         .expect("start");
     let http = Http::new(&sim).await;
-    assert_eq!(http.post(ORDER, &provide("KSU-5", &p, "E0000160", None)).await.status, 202);
+    assert_eq!(
+        http.post(ORDER, &provide("KSU-5", &p, "E0000160", None))
+            .await
+            .status,
+        202
+    );
     sim.advance(Duration::from_secs(600)).await;
     assert!(sim.ksu_idle(Duration::from_secs(10)).await);
     let l = listener.lock().expect("lock");
-    let types: Vec<&str> = l.events.iter().map(|e| e["eventType"].as_str().unwrap_or("")).collect();
-    assert_eq!(types, vec!["ProductOrderStateChangeEvent", "ProductOrderCreateEvent"], "held back and sent second");
+    let types: Vec<&str> = l
+        .events
+        .iter()
+        .map(|e| e["eventType"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        types,
+        vec!["ProductOrderStateChangeEvent", "ProductOrderCreateEvent"],
+        "held back and sent second"
+    );
 }
 
 #[tokio::test]
@@ -206,15 +321,27 @@ async fn fast_clock_completes_a_provide_in_seconds() {
         .await
         .expect("start");
     let http = Http::new(&sim).await;
-    let p = sim.world().find(Scenario::FttpExistingOntFreePort).expect("premises").clone();
-    assert_eq!(http.post(ORDER, &provide("FAST-1", &p, "E0000160", None)).await.status, 202);
+    let p = sim
+        .world()
+        .find(Scenario::FttpExistingOntFreePort)
+        .expect("premises")
+        .clone();
+    assert_eq!(
+        http.post(ORDER, &provide("FAST-1", &p, "E0000160", None))
+            .await
+            .status,
+        202
+    );
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let state = order_by_external(&http, "FAST-1").await["state"].clone();
         if state == "completed" {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "not completed in time: {state}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not completed in time: {state}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(sim.ksu_idle(Duration::from_secs(5)).await);
