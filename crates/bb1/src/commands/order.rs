@@ -28,7 +28,9 @@ pub async fn provide(hub: &Hub, args: &ProvideArgs, yes: bool, json: bool) -> Cl
     let technology = args.offer.split_whitespace().next().map(Technology::parse).unwrap_or(Technology::Fttp);
     let rule = if technology.is_copper() { KeyRule::Copper } else { KeyRule::NewFttp };
     let premises = hub.find_premises(&address_query(&args.address)?, rule).await?;
-    let availability = hub.check_availability(&premises, technology.is_copper()).await?;
+    // The journey is not known until the line check says whether a working line exists; the
+    // check is needed for copper whatever the journey, and not for a new FTTP line.
+    let availability = hub.check_availability(&premises, JourneyType::NewLineProvide.needs_line_check(&technology)).await?;
     let offer = availability.offer(&args.offer).cloned().ok_or_else(|| {
         let names: Vec<_> = availability.offers.iter().map(|o| o.name.as_str()).collect();
         CliError::new(Exit::NotAvailable, format!("{} is not available at {}; available: {}", args.offer, premises.openreach.one_line(), names.join(", ")))

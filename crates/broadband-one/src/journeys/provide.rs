@@ -30,6 +30,14 @@ impl JourneyType {
     pub fn uses_existing_line(&self) -> bool {
         !matches!(self, JourneyType::NewLineProvide)
     }
+
+    /// Whether BT's rules call for a line availability check before ordering `technology` on
+    /// this journey: every copper product (to find working and stopped lines and spare pairs), and
+    /// every journey on an existing line (a stopped line, a takeover, a migration, including
+    /// copper to FTTP, which needs the copper line's id). A new FTTP line needs none.
+    pub fn needs_line_check(&self, technology: &Technology) -> bool {
+        technology.is_copper() || self.uses_existing_line()
+    }
 }
 
 /// The literals sent for each journey. BT's material shows only `NewLineProvide` and
@@ -321,5 +329,28 @@ impl Hub {
     pub async fn provide(&self, plan: &ProvidePlan) -> Result<OrderHandle> {
         let order = plan.to_order(self)?;
         self.submit_order(&plan.external_id, order).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_checks_follow_bts_rules() {
+        assert!(!JourneyType::NewLineProvide.needs_line_check(&Technology::Fttp));
+        assert!(JourneyType::NewLineProvide.needs_line_check(&Technology::Sogea));
+        assert!(JourneyType::Migration.needs_line_check(&Technology::Fttp), "copper to FTTP needs the copper line's id");
+        assert!(JourneyType::StoppedLineStart.needs_line_check(&Technology::Soadsl));
+        assert!(JourneyType::WorkingLineTakeover.needs_line_check(&Technology::Sogea));
+    }
+
+    #[test]
+    fn required_characteristics_grow_with_the_journey() {
+        let fttp_new = required_characteristics(&Technology::Fttp, &JourneyType::NewLineProvide);
+        assert!(fttp_new.contains(&"ATT_RT_ONTType") && !fttp_new.contains(&"ATT_X_AccessLineID"));
+        let sogea_migration = required_characteristics(&Technology::Sogea, &JourneyType::Migration);
+        assert!(sogea_migration.contains(&"ATT_X_AccessLineID") && sogea_migration.contains(&"existingLineProductType"));
+        assert!(!sogea_migration.contains(&"ATT_RT_ONTType"));
     }
 }
