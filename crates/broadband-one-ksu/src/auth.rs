@@ -25,7 +25,10 @@ pub(crate) struct Credentials {
 
 impl Credentials {
     pub(crate) fn new(id: &str, secret: &str) -> Self {
-        Credentials { id: digest(id.as_bytes()), secret: digest(secret.as_bytes()) }
+        Credentials {
+            id: digest(id.as_bytes()),
+            secret: digest(secret.as_bytes()),
+        }
     }
 
     /// Constant-time check of both values (both are always compared).
@@ -74,7 +77,9 @@ pub(crate) fn basic_credentials(header: Option<&str>) -> Option<Result<(String, 
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(rest.trim()).map_err(|_| ());
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(rest.trim())
+        .map_err(|_| ());
     Some(decoded.and_then(|bytes| {
         let text = String::from_utf8(bytes).map_err(|_| ())?;
         let (id, secret) = text.split_once(':').ok_or(())?;
@@ -106,7 +111,10 @@ pub(crate) struct Tokens {
 
 impl Tokens {
     pub(crate) fn new(ttl: Duration) -> Self {
-        Tokens { ttl, issued: RwLock::new(HashMap::new()) }
+        Tokens {
+            ttl,
+            issued: RwLock::new(HashMap::new()),
+        }
     }
 
     pub(crate) fn ttl(&self) -> Duration {
@@ -115,7 +123,11 @@ impl Tokens {
 
     /// A fresh opaque token (244 random bits from two v4 UUIDs).
     pub(crate) fn issue(&self) -> String {
-        let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        let token = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
         let now = Instant::now();
         let mut issued = self.issued.write().unwrap_or_else(|p| p.into_inner());
         let memory = EXPIRED_MEMORY.max(self.ttl);
@@ -176,7 +188,10 @@ mod tests {
         assert_eq!(basic_credentials(Some("Bearer x")), None);
         assert_eq!(basic_credentials(Some("Basic !!!")), Some(Err(())));
         // "id:pa:ss" — the secret may contain colons.
-        assert_eq!(basic_credentials(Some("basic aWQ6cGE6c3M=")), Some(Ok(("id".into(), "pa:ss".into()))));
+        assert_eq!(
+            basic_credentials(Some("basic aWQ6cGE6c3M=")),
+            Some(Ok(("id".into(), "pa:ss".into())))
+        );
     }
 
     #[test]
@@ -188,8 +203,14 @@ mod tests {
         assert_eq!(t.check(Some(&format!("bearer  {token} "))), Ok(()));
         assert_eq!(t.check(None), Err(TokenProblem::Missing));
         assert_eq!(t.check(Some("Bearer nope")), Err(TokenProblem::Invalid));
-        assert_eq!(t.check(Some(&format!("Basic {token}"))), Err(TokenProblem::Invalid));
+        assert_eq!(
+            t.check(Some(&format!("Basic {token}"))),
+            Err(TokenProblem::Invalid)
+        );
         std::thread::sleep(Duration::from_millis(40));
-        assert_eq!(t.check(Some(&format!("Bearer {token}"))), Err(TokenProblem::Expired));
+        assert_eq!(
+            t.check(Some(&format!("Bearer {token}"))),
+            Err(TokenProblem::Expired)
+        );
     }
 }

@@ -51,7 +51,10 @@ pub(crate) struct Incoming {
 }
 
 /// Decodes a body; `Err` only when it is not JSON at all.
-pub(crate) fn decode(body: &[u8], received_at: DateTime<Utc>) -> Result<Incoming, serde_json::Error> {
+pub(crate) fn decode(
+    body: &[u8],
+    received_at: DateTime<Utc>,
+) -> Result<Incoming, serde_json::Error> {
     let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let mut incoming = match serde_json::from_slice::<ProductOrderEvent>(body) {
         Ok(event) if is_object => from_typed(event, body, received_at),
@@ -72,12 +75,16 @@ fn raw_text(body: &[u8]) -> String {
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn from_typed(event: ProductOrderEvent, body: &[u8], received_at: DateTime<Utc>) -> Incoming {
     let event_type = non_empty(event.event_type.as_deref());
-    let parsed = event_type.as_deref().is_some_and(|t| KNOWN_EVENT_TYPES.contains(&t));
+    let parsed = event_type
+        .as_deref()
+        .is_some_and(|t| KNOWN_EVENT_TYPES.contains(&t));
     let (event_id, id_from_content) = match non_empty(event.event_id.as_deref()) {
         Some(id) => (id, false),
         None => (content_id(body), true),
@@ -175,7 +182,10 @@ fn from_value(value: &Value, body: &[u8], received_at: DateTime<Utc>) -> Incomin
         raw: raw_text(body),
     };
     let payload = value.get("event");
-    if let Some(order) = payload.and_then(|p| p.get("productOrder")).filter(|o| o.is_object()) {
+    if let Some(order) = payload
+        .and_then(|p| p.get("productOrder"))
+        .filter(|o| o.is_object())
+    {
         incoming.bt_order_id = text(order.get("id"));
         incoming.external_id = text(order.get("externalId"));
         let items = item_array(order);
@@ -192,7 +202,10 @@ fn from_value(value: &Value, body: &[u8], received_at: DateTime<Utc>) -> Incomin
 }
 
 fn item_array(v: &Value) -> &[Value] {
-    v.get("productOrderItem").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    v.get("productOrderItem")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 fn flatten_value(items: &[Value], out: &mut Vec<ItemState>) {
@@ -210,8 +223,12 @@ fn flatten_value(items: &[Value], out: &mut Vec<ItemState>) {
 
 fn service_id_value(items: &[Value]) -> Option<String> {
     items.iter().find_map(|item| {
-        text(item.get("product").and_then(|p| p.get("customerFacingServiceId")).and_then(|s| s.get("value")))
-            .or_else(|| service_id_value(item_array(item)))
+        text(
+            item.get("product")
+                .and_then(|p| p.get("customerFacingServiceId"))
+                .and_then(|s| s.get("value")),
+        )
+        .or_else(|| service_id_value(item_array(item)))
     })
 }
 

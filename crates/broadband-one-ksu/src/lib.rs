@@ -37,9 +37,12 @@ mod store;
 mod tls;
 
 pub use ingest::{CONTENT_ID_PREFIX, KNOWN_EVENT_TYPES};
-pub use server::{DEFAULT_MAX_BODY, DEFAULT_TOKEN_TTL, KsuListener, KsuListenerBuilder, ListenerHandle};
+pub use server::{
+    DEFAULT_MAX_BODY, DEFAULT_TOKEN_TTL, KsuListener, KsuListenerBuilder, ListenerHandle,
+};
 pub use store::{
-    EventStream, IngestOutcome, IngestStatus, ItemState, KsuStore, OrderRef, OrderStatus, StoredEvent, TERMINAL_STATES,
+    EventStream, IngestOutcome, IngestStatus, ItemState, KsuStore, OrderRef, OrderStatus,
+    StoredEvent, TERMINAL_STATES,
 };
 
 /// Everything that can go wrong in this crate.
@@ -98,6 +101,16 @@ impl std::error::Error for KsuError {
         }
     }
 }
+
+// The facade keeps these in its own Send + Sync types and futures.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<KsuStore>();
+    send_sync::<ListenerHandle>();
+    send_sync::<KsuError>();
+    const fn send<T: Send>() {}
+    send::<EventStream>();
+};
 
 impl From<std::io::Error> for KsuError {
     fn from(e: std::io::Error) -> Self {

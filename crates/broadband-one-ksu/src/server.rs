@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, PRAGMA, WWW_AUTHENTICATE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, PRAGMA, WWW_AUTHENTICATE,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
@@ -79,7 +81,10 @@ impl std::fmt::Debug for KsuListenerBuilder {
             .field("db", &self.db)
             .field("store", &self.store)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("max_body", &self.max_body)
             .field("token_ttl", &self.token_ttl)
             .field("shutdown_grace", &self.shutdown_grace);
@@ -135,8 +140,15 @@ impl KsuListenerBuilder {
 
     /// Serve HTTPS with this certificate chain and private key (PEM; PKCS#8, PKCS#1 or SEC1 key).
     #[cfg(feature = "tls")]
-    pub fn tls(mut self, cert_pem: impl AsRef<[u8]>, key_pem: impl AsRef<[u8]>) -> Result<Self, KsuError> {
-        self.tls = Some(crate::tls::server_config(cert_pem.as_ref(), key_pem.as_ref())?);
+    pub fn tls(
+        mut self,
+        cert_pem: impl AsRef<[u8]>,
+        key_pem: impl AsRef<[u8]>,
+    ) -> Result<Self, KsuError> {
+        self.tls = Some(crate::tls::server_config(
+            cert_pem.as_ref(),
+            key_pem.as_ref(),
+        )?);
         Ok(self)
     }
 
@@ -144,7 +156,11 @@ impl KsuListenerBuilder {
     pub async fn start(self) -> Result<ListenerHandle, KsuError> {
         let (id, secret) = match (&self.client_id, &self.client_secret) {
             (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => (id, secret),
-            _ => return Err(KsuError::Config("client_credentials(id, secret) must be set and non-empty".into())),
+            _ => {
+                return Err(KsuError::Config(
+                    "client_credentials(id, secret) must be set and non-empty".into(),
+                ));
+            }
         };
         if self.token_ttl.is_zero() {
             return Err(KsuError::Config("token_ttl must be positive".into()));
@@ -176,14 +192,28 @@ impl KsuListenerBuilder {
         let (scheme, task): (&str, JoinHandle<std::io::Result<()>>) = match self.tls {
             Some(config) => {
                 let listener = crate::tls::TlsListener::new(tcp, config)?;
-                ("https", tokio::spawn(axum::serve(listener, router).with_graceful_shutdown(signal).into_future()))
+                (
+                    "https",
+                    tokio::spawn(
+                        axum::serve(listener, router)
+                            .with_graceful_shutdown(signal)
+                            .into_future(),
+                    ),
+                )
             }
             None => ("http", spawn_plain(tcp, router, signal)),
         };
         #[cfg(not(feature = "tls"))]
         let (scheme, task) = ("http", spawn_plain(tcp, router, signal));
         tracing::info!(%local_addr, scheme, db = %store.path().display(), "KSU listener started");
-        Ok(ListenerHandle { local_addr, scheme, store, stop, task: Some(task), grace: self.shutdown_grace })
+        Ok(ListenerHandle {
+            local_addr,
+            scheme,
+            store,
+            stop,
+            task: Some(task),
+            grace: self.shutdown_grace,
+        })
     }
 }
 
@@ -196,7 +226,11 @@ fn spawn_plain(
     let listener = tcp.tap_io(|io| {
         let _ = io.set_nodelay(true);
     });
-    tokio::spawn(axum::serve(listener, router).with_graceful_shutdown(signal).into_future())
+    tokio::spawn(
+        axum::serve(listener, router)
+            .with_graceful_shutdown(signal)
+            .into_future(),
+    )
 }
 
 /// A running listener. Dropping it stops the listener (in the background); call
@@ -237,12 +271,16 @@ impl ListenerHandle {
     /// Stops accepting, lets requests in flight finish (up to the shutdown grace), then returns.
     pub async fn shutdown(mut self) -> Result<(), KsuError> {
         let _ = self.stop.send(true);
-        let Some(mut task) = self.task.take() else { return Ok(()) };
+        let Some(mut task) = self.task.take() else {
+            return Ok(());
+        };
         match tokio::time::timeout(self.grace, &mut task).await {
             Ok(Ok(result)) => result.map_err(KsuError::Io),
             Ok(Err(e)) => Err(KsuError::Task(e.to_string())),
             Err(_) => {
-                tracing::warn!("KSU listener: requests still open after the shutdown grace; closing them");
+                tracing::warn!(
+                    "KSU listener: requests still open after the shutdown grace; closing them"
+                );
                 task.abort();
                 Ok(())
             }
@@ -281,10 +319,22 @@ struct App {
 
 fn router(app: App) -> Router {
     Router::new()
-        .route("/oauth/accesstoken", post(token).fallback(method_not_allowed))
-        .route("/listener/productOrderEvent", post(event).fallback(method_not_allowed))
-        .route("/listener/productOrderCreateEvent", post(event).fallback(method_not_allowed))
-        .route("/listener/productOrderStateChangeEvent", post(event).fallback(method_not_allowed))
+        .route(
+            "/oauth/accesstoken",
+            post(token).fallback(method_not_allowed),
+        )
+        .route(
+            "/listener/productOrderEvent",
+            post(event).fallback(method_not_allowed),
+        )
+        .route(
+            "/listener/productOrderCreateEvent",
+            post(event).fallback(method_not_allowed),
+        )
+        .route(
+            "/listener/productOrderStateChangeEvent",
+            post(event).fallback(method_not_allowed),
+        )
         .route("/health", get(health))
         .fallback(not_found)
         .with_state(app)
@@ -304,12 +354,22 @@ struct Failure<'a> {
 fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut response = (status, bytes).into_response();
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
 fn failure(status: StatusCode, code: &str, reason: Option<&str>, message: &str) -> Response {
-    json_response(status, &Failure { code, reason, message, error: None })
+    json_response(
+        status,
+        &Failure {
+            code,
+            reason,
+            message,
+            error: None,
+        },
+    )
 }
 
 async fn health() -> Response {
@@ -321,7 +381,12 @@ async fn not_found() -> Response {
 }
 
 async fn method_not_allowed() -> Response {
-    failure(StatusCode::METHOD_NOT_ALLOWED, "61", None, "Method not allowed")
+    failure(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "61",
+        None,
+        "Method not allowed",
+    )
 }
 
 enum ReadError {
@@ -330,7 +395,10 @@ enum ReadError {
 }
 
 async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> Result<Bytes, ReadError> {
-    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max as u64) {
         return Err(ReadError::TooLarge);
     }
@@ -351,47 +419,99 @@ fn too_large(max: usize) -> Response {
 }
 
 fn token_failure(status: StatusCode, code: &str, message: &str, error: &str) -> Response {
-    let mut response = json_response(status, &Failure { code, reason: None, message, error: Some(error) });
+    let mut response = json_response(
+        status,
+        &Failure {
+            code,
+            reason: None,
+            message,
+            error: Some(error),
+        },
+    );
     if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"ksu\""));
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"ksu\""),
+        );
     }
     response
 }
 
 fn form_field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// `POST /oauth/accesstoken`: RFC 6749 §4.4 client credentials.
-async fn token(State(app): State<App>, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+async fn token(State(app): State<App>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let (uri, headers) = (parts.uri, parts.headers);
     let bytes = match read_body(&headers, body, MAX_TOKEN_BODY).await {
         Ok(b) => b,
         Err(ReadError::TooLarge) => return too_large(MAX_TOKEN_BODY),
-        Err(ReadError::Failed) => return failure(StatusCode::BAD_REQUEST, "29", None, "Request body could not be read"),
+        Err(ReadError::Failed) => {
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "29",
+                None,
+                "Request body could not be read",
+            );
+        }
     };
     let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let query: Vec<(String, String)> =
-        uri.query().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
+    let query: Vec<(String, String)> = uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default();
 
     let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     let (id, secret) = match basic_credentials(authorization) {
         Some(Ok(pair)) => pair,
         Some(Err(())) => {
             tracing::warn!("token request with an unreadable Basic header");
-            return token_failure(StatusCode::UNAUTHORIZED, "41", "Invalid credentials", "invalid_client");
+            return token_failure(
+                StatusCode::UNAUTHORIZED,
+                "41",
+                "Invalid credentials",
+                "invalid_client",
+            );
         }
-        None => match (form_field(&form, "client_id"), form_field(&form, "client_secret")) {
+        None => match (
+            form_field(&form, "client_id"),
+            form_field(&form, "client_secret"),
+        ) {
             (Some(id), Some(secret)) => (id.to_string(), secret.to_string()),
-            _ => return token_failure(StatusCode::UNAUTHORIZED, "40", "Missing credentials", "invalid_client"),
+            _ => {
+                return token_failure(
+                    StatusCode::UNAUTHORIZED,
+                    "40",
+                    "Missing credentials",
+                    "invalid_client",
+                );
+            }
         },
     };
     if !app.credentials.verify_encoded(&id, &secret) {
         tracing::warn!("token request with wrong client credentials");
-        return token_failure(StatusCode::UNAUTHORIZED, "41", "Invalid credentials", "invalid_client");
+        return token_failure(
+            StatusCode::UNAUTHORIZED,
+            "41",
+            "Invalid credentials",
+            "invalid_client",
+        );
     }
     match form_field(&form, "grant_type").or_else(|| form_field(&query, "grant_type")) {
         Some("client_credentials") => {}
-        None => return token_failure(StatusCode::BAD_REQUEST, "23", "grant_type not supplied", "invalid_request"),
+        None => {
+            return token_failure(
+                StatusCode::BAD_REQUEST,
+                "23",
+                "grant_type not supplied",
+                "invalid_request",
+            );
+        }
         Some(_) => {
             return token_failure(
                 StatusCode::BAD_REQUEST,
@@ -414,13 +534,20 @@ async fn token(State(app): State<App>, uri: Uri, headers: HeaderMap, body: Body)
     };
     tracing::info!(expires_in, "KSU token issued");
     let mut response = json_response(StatusCode::OK, &reply);
-    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response.headers_mut().insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(PRAGMA, HeaderValue::from_static("no-cache"));
     response
 }
 
 /// `POST /listener/productOrder*Event`: any KSU, whatever the path; stored before the reply.
-async fn event(State(app): State<App>, headers: HeaderMap, body: Body) -> Response {
+async fn event(State(app): State<App>, request: Request) -> Response {
+    // Taking the request whole avoids the copy of the header map that the extractor makes.
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     if let Err(problem) = app.tokens.check(authorization) {
         let (code, message) = match problem {
@@ -430,13 +557,23 @@ async fn event(State(app): State<App>, headers: HeaderMap, body: Body) -> Respon
         };
         tracing::warn!(code, "KSU refused: {message}");
         let mut response = failure(StatusCode::UNAUTHORIZED, code, None, message);
-        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ksu\""));
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"ksu\""),
+        );
         return response;
     }
     let bytes = match read_body(&headers, body, app.max_body).await {
         Ok(b) => b,
         Err(ReadError::TooLarge) => return too_large(app.max_body),
-        Err(ReadError::Failed) => return failure(StatusCode::BAD_REQUEST, "InvalidBody", None, "Request body could not be read"),
+        Err(ReadError::Failed) => {
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "InvalidBody",
+                None,
+                "Request body could not be read",
+            );
+        }
     };
     let incoming = match ingest::decode(&bytes, Utc::now()) {
         Ok(i) => i,
@@ -466,7 +603,12 @@ async fn event(State(app): State<App>, headers: HeaderMap, body: Body) -> Respon
         ),
         Err(e) => {
             tracing::error!(error = %e, "KSU could not be stored");
-            failure(StatusCode::SERVICE_UNAVAILABLE, "05", None, "Service temporarily unavailable")
+            failure(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "05",
+                None,
+                "Service temporarily unavailable",
+            )
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -32,8 +32,14 @@ const WAIT_POLL: Duration = Duration::from_millis(500);
 const MAX_IDLE_READERS: usize = 4;
 /// The background checkpointer runs after this many stored events (and once a second when idle).
 const CHECKPOINT_EVERY: usize = 1000;
-/// Safety net: the writer itself checkpoints only if the WAL reaches this many pages (~200 MB).
-const WRITER_AUTOCHECKPOINT_PAGES: u32 = 50_000;
+/// Once the WAL holds this many pages (128 MiB), the writer finishes the background
+/// checkpointer's work between two batches so that the WAL can start over: a checkpoint running
+/// beside a busy writer never catches up by itself. That costs the writer one checkpoint's fsyncs
+/// (tens of ms), so it is rare: only under sustained load does the WAL get this large; after a
+/// burst, the background pass catches up and the WAL restarts by itself.
+const WAL_FINALIZE_PAGES: i64 = 32_768;
+/// Safety net: SQLite's own checkpoint in the writer, only if the WAL reaches this many pages.
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 100_000;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ksu_events (
@@ -73,6 +79,27 @@ pub enum OrderRef {
     BtId(String),
     /// Your reference (`event.productOrder.externalId`).
     ExternalId(String),
+}
+
+impl OrderRef {
+    /// By BT's order id.
+    pub fn bt_id(id: impl Into<String>) -> Self {
+        OrderRef::BtId(id.into())
+    }
+
+    /// By your `externalId`.
+    pub fn external_id(id: impl Into<String>) -> Self {
+        OrderRef::ExternalId(id.into())
+    }
+}
+
+impl std::fmt::Display for OrderRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OrderRef::BtId(id) => write!(f, "BT order {id}"),
+            OrderRef::ExternalId(id) => write!(f, "externalId {id}"),
+        }
+    }
 }
 
 /// The state of one order item as one event reported it.
@@ -172,7 +199,9 @@ impl StoredEvent {
             event_id: row.get(1)?,
             id_from_content: row.get(2)?,
             event_type: row.get(3)?,
-            event_time: row.get::<_, Option<i64>>(4)?.and_then(DateTime::from_timestamp_micros),
+            event_time: row
+                .get::<_, Option<i64>>(4)?
+                .and_then(DateTime::from_timestamp_micros),
             received_at: DateTime::from_timestamp_micros(row.get(5)?).unwrap_or_default(),
             bt_order_id: row.get(6)?,
             external_id: row.get(7)?,
@@ -187,7 +216,14 @@ impl StoredEvent {
 }
 
 /// States after which an order changes no more (TMF622 final states, any casing; `canceled` too).
-pub const TERMINAL_STATES: &[&str] = &["completed", "rejected", "cancelled", "canceled", "failed", "partial"];
+pub const TERMINAL_STATES: &[&str] = &[
+    "completed",
+    "rejected",
+    "cancelled",
+    "canceled",
+    "failed",
+    "partial",
+];
 
 /// An order's current state, folded from its events in event-time order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -211,9 +247,11 @@ pub struct OrderStatus {
 impl OrderStatus {
     /// True when `state` is one of [`TERMINAL_STATES`].
     pub fn is_terminal(&self) -> bool {
-        self.state
-            .as_deref()
-            .is_some_and(|s| TERMINAL_STATES.iter().any(|t| t.eq_ignore_ascii_case(s.trim())))
+        self.state.as_deref().is_some_and(|s| {
+            TERMINAL_STATES
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(s.trim()))
+        })
     }
 
     /// Folds a timeline (already in event-time order) into a status; `None` for no events.
@@ -254,7 +292,11 @@ impl OrderStatus {
                         // Keep what this event leaves out (e.g. an internalId seen only once).
                         let internal_id = item.internal_id.clone().or(known.internal_id.take());
                         let action = item.action.clone().or(known.action.take());
-                        *known = ItemState { internal_id, action, ..item.clone() };
+                        *known = ItemState {
+                            internal_id,
+                            action,
+                            ..item.clone()
+                        };
                     }
                     None => status.items.push(item.clone()),
                 }
@@ -335,13 +377,15 @@ impl KsuStore {
         configure(&conn)?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(KsuError::Config(format!("the database could not be put in WAL mode (got {mode})")));
+            return Err(KsuError::Config(format!(
+                "the database could not be put in WAL mode (got {mode})"
+            )));
         }
         // Checkpoints (the only fsyncs in WAL mode with synchronous=NORMAL) run on a separate
         // thread so that commits, and so acknowledgements, never wait for them.
         conn.execute_batch(&format!(
             "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}; \
-             PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-32768;"
+             PRAGMA cache_size=-32768;"
         ))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
@@ -349,19 +393,32 @@ impl KsuStore {
                 "the database has schema version {version}; this build knows {SCHEMA_VERSION}"
             )));
         }
-        conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"))?;
-        let last: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM ksu_events", [], |r| r.get(0))?;
+        conn.execute_batch(&format!(
+            "BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"
+        ))?;
+        let last: i64 =
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM ksu_events", [], |r| {
+                r.get(0)
+            })?;
         let last_seq = Arc::new(AtomicI64::new(last));
         let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
         let (tx, rx) = mpsc::channel();
         let checkpoint_conn = Connection::open(&path)?;
         configure(&checkpoint_conn)?;
         let (checkpoint_tx, checkpoint_rx) = mpsc::sync_channel(1);
-        let pending = Arc::new(AtomicUsize::new(0));
-        let checkpoint = Checkpoint { wake: checkpoint_tx, pending: pending.clone() };
-        std::thread::Builder::new()
-            .name("ksu-store-checkpoint".into())
-            .spawn(move || checkpoint_loop(checkpoint_conn, checkpoint_rx, pending))?;
+        let checkpoint = Checkpoint {
+            wake: checkpoint_tx,
+            pending: Arc::new(AtomicUsize::new(0)),
+            finalize: Arc::new(AtomicBool::new(false)),
+        };
+        {
+            let (pending, finalize) = (checkpoint.pending.clone(), checkpoint.finalize.clone());
+            std::thread::Builder::new()
+                .name("ksu-store-checkpoint".into())
+                .spawn(move || {
+                    checkpoint_loop(checkpoint_conn, checkpoint_rx, pending, finalize)
+                })?;
+        }
         {
             let events = events.clone();
             let last_seq = last_seq.clone();
@@ -370,7 +427,13 @@ impl KsuStore {
                 .spawn(move || writer_loop(conn, rx, events, last_seq, checkpoint))?;
         }
         Ok(KsuStore {
-            inner: Arc::new(Inner { path, writer: Some(tx), events, last_seq, readers: Mutex::new(Vec::new()) }),
+            inner: Arc::new(Inner {
+                path,
+                writer: Some(tx),
+                events,
+                last_seq,
+                readers: Mutex::new(Vec::new()),
+            }),
         })
     }
 
@@ -386,9 +449,15 @@ impl KsuStore {
             |r| r.get(0),
         )?;
         if !has_table {
-            return Err(KsuError::Config(format!("{} holds no KSU events table", path.display())));
+            return Err(KsuError::Config(format!(
+                "{} holds no KSU events table",
+                path.display()
+            )));
         }
-        let last: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM ksu_events", [], |r| r.get(0))?;
+        let last: i64 =
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM ksu_events", [], |r| {
+                r.get(0)
+            })?;
         let (events, _) = broadcast::channel(1);
         Ok(KsuStore {
             inner: Arc::new(Inner {
@@ -417,10 +486,20 @@ impl KsuStore {
         let writer = self.inner.writer.as_ref().ok_or(KsuError::ReadOnly)?;
         let event_id = incoming.event_id.clone();
         let (reply, answer) = oneshot::channel();
-        writer.send(Job { incoming, reply }).map_err(|_| KsuError::Closed)?;
+        writer
+            .send(Job { incoming, reply })
+            .map_err(|_| KsuError::Closed)?;
         match answer.await {
-            Ok(Ok(Some(seq))) => Ok(IngestOutcome { event_id, status: IngestStatus::Accepted, seq: Some(seq) }),
-            Ok(Ok(None)) => Ok(IngestOutcome { event_id, status: IngestStatus::Duplicate, seq: None }),
+            Ok(Ok(Some(seq))) => Ok(IngestOutcome {
+                event_id,
+                status: IngestStatus::Accepted,
+                seq: Some(seq),
+            }),
+            Ok(Ok(None)) => Ok(IngestOutcome {
+                event_id,
+                status: IngestStatus::Duplicate,
+                seq: None,
+            }),
             Ok(Err(message)) => Err(KsuError::Write(message)),
             Err(_) => Err(KsuError::Closed),
         }
@@ -432,8 +511,16 @@ impl KsuStore {
     pub fn subscribe(&self) -> EventStream {
         let rx = self.inner.events.subscribe();
         let last = self.inner.last_seq.load(Ordering::Acquire);
-        let state = SubState { rx, last, backlog: VecDeque::new(), catching_up: false, store: self.clone() };
-        EventStream { inner: Box::pin(futures_util::stream::unfold(state, next_event)) }
+        let state = SubState {
+            rx,
+            last,
+            backlog: VecDeque::new(),
+            catching_up: false,
+            store: self.clone(),
+        };
+        EventStream {
+            inner: Box::pin(futures_util::stream::unfold(state, next_event)),
+        }
     }
 
     async fn read<T, F>(&self, f: F) -> Result<T, KsuError>
@@ -443,7 +530,11 @@ impl KsuStore {
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let pooled = inner.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            let pooled = inner
+                .readers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .pop();
             let conn = match pooled {
                 Some(c) => c,
                 None => open_reader(&inner.path)?,
@@ -499,19 +590,28 @@ impl KsuStore {
     pub async fn event(&self, event_id: &str) -> Result<Option<StoredEvent>, KsuError> {
         let id = event_id.to_string();
         self.read(move |conn| {
-            conn.query_row(&format!("SELECT {COLUMNS} FROM ksu_events WHERE event_id = ?1"), [id], StoredEvent::from_row)
-                .optional()
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM ksu_events WHERE event_id = ?1"),
+                [id],
+                StoredEvent::from_row,
+            )
+            .optional()
         })
         .await
     }
 
     /// Up to `limit` events stored after sequence number `after`, in storage order (resume a
     /// consumer from the last `seq` it handled; `0` for the beginning).
-    pub async fn events_since(&self, after: i64, limit: usize) -> Result<Vec<StoredEvent>, KsuError> {
+    pub async fn events_since(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, KsuError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.read(move |conn| {
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT {COLUMNS} FROM ksu_events WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM ksu_events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+            ))?;
             let rows = stmt.query_map(params![after, limit], StoredEvent::from_row)?;
             rows.collect()
         })
@@ -520,15 +620,24 @@ impl KsuStore {
 
     /// Number of stored events.
     pub async fn count(&self) -> Result<u64, KsuError> {
-        self.read(|conn| conn.query_row("SELECT COUNT(*) FROM ksu_events", [], |r| r.get::<_, i64>(0)))
-            .await
-            .map(|n| n.max(0) as u64)
+        self.read(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM ksu_events", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        })
+        .await
+        .map(|n| n.max(0) as u64)
     }
 
     /// Waits until the order's status satisfies `until` and returns it; checks the current status
     /// first, then again on every stored event that concerns the order (and every 500 ms, for
     /// events stored by another process). On timeout: [`KsuError::Timeout`] with the last status.
-    pub async fn wait_for_state<F>(&self, order: &OrderRef, mut until: F, timeout: Duration) -> Result<OrderStatus, KsuError>
+    pub async fn wait_for_state<F>(
+        &self,
+        order: &OrderRef,
+        mut until: F,
+        timeout: Duration,
+    ) -> Result<OrderStatus, KsuError>
     where
         F: FnMut(&OrderStatus) -> bool,
     {
@@ -566,8 +675,13 @@ impl KsuStore {
 
     /// Waits until the order reaches a terminal state (completed, rejected, cancelled, failed or
     /// partial); see [`KsuStore::wait_for_state`].
-    pub async fn wait_for_terminal(&self, order: &OrderRef, timeout: Duration) -> Result<OrderStatus, KsuError> {
-        self.wait_for_state(order, OrderStatus::is_terminal, timeout).await
+    pub async fn wait_for_terminal(
+        &self,
+        order: &OrderRef,
+        timeout: Duration,
+    ) -> Result<OrderStatus, KsuError> {
+        self.wait_for_state(order, OrderStatus::is_terminal, timeout)
+            .await
     }
 }
 
@@ -582,14 +696,22 @@ fn concerns(order: &OrderRef, last: Option<&OrderStatus>, event: &StoredEvent) -
         bt_ids.extend(s.bt_order_id.as_deref());
         external_ids.extend(s.external_id.as_deref());
     }
-    event.bt_order_id.as_deref().is_some_and(|id| bt_ids.contains(&id))
-        || event.external_id.as_deref().is_some_and(|id| external_ids.contains(&id))
+    event
+        .bt_order_id
+        .as_deref()
+        .is_some_and(|id| bt_ids.contains(&id))
+        || event
+            .external_id
+            .as_deref()
+            .is_some_and(|id| external_ids.contains(&id))
 }
 
 fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
     )?;
     configure(&conn)?;
     conn.execute_batch("PRAGMA query_only=ON;")?;
@@ -611,8 +733,6 @@ fn writer_loop(
                 Err(_) => break,
             }
         }
-        let mut batch: Vec<Job> = batch.into_iter().map(|j| { let (tx, _rx) = oneshot::channel(); let _ = j.reply.send(Ok(Some(0))); Job { incoming: j.incoming, reply: tx } }).collect();
-        std::thread::sleep(Duration::from_millis(2));
         let results: Vec<Result<Option<i64>, String>> = match write_batch(&mut conn, &batch) {
             Ok(seqs) => seqs.into_iter().map(Ok).collect(),
             Err(e) => {
@@ -631,7 +751,11 @@ fn writer_loop(
                     .collect()
             }
         };
-        if let Some(max) = results.iter().filter_map(|r| r.as_ref().ok().copied().flatten()).max() {
+        if let Some(max) = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().copied().flatten())
+            .max()
+        {
             last_seq.fetch_max(max, Ordering::AcqRel);
         }
         checkpoint.written(batch.len());
@@ -657,6 +781,12 @@ fn writer_loop(
                 let _ = events.send(Arc::new(stored));
             }
         }
+        // After the replies: only requests arriving meanwhile wait for this.
+        if checkpoint.finalize.swap(false, Ordering::AcqRel) {
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "KSU checkpoint failed");
+            }
+        }
     }
 }
 
@@ -664,6 +794,8 @@ fn writer_loop(
 struct Checkpoint {
     wake: mpsc::SyncSender<()>,
     pending: Arc<AtomicUsize>,
+    /// Set by the checkpointer when the WAL is large: the writer should finish the job.
+    finalize: Arc<AtomicBool>,
 }
 
 impl Checkpoint {
@@ -676,7 +808,12 @@ impl Checkpoint {
 
 /// Copies the WAL into the database file in the background (PASSIVE: never blocks the writer):
 /// after every `CHECKPOINT_EVERY` events, and within a second of any write.
-fn checkpoint_loop(conn: Connection, wake: mpsc::Receiver<()>, pending: Arc<AtomicUsize>) {
+fn checkpoint_loop(
+    conn: Connection,
+    wake: mpsc::Receiver<()>,
+    pending: Arc<AtomicUsize>,
+    finalize: Arc<AtomicBool>,
+) {
     let mut unfinished = false;
     loop {
         match wake.recv_timeout(Duration::from_secs(1)) {
@@ -686,9 +823,16 @@ fn checkpoint_loop(conn: Connection, wake: mpsc::Receiver<()>, pending: Arc<Atom
         if pending.swap(0, Ordering::AcqRel) == 0 && !unfinished {
             continue;
         }
-        match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))) {
+        match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        }) {
             // Frames appended while it ran are left for the next pass.
-            Ok((log, done)) => unfinished = done < log,
+            Ok((log, done)) => {
+                unfinished = done < log;
+                if log >= WAL_FINALIZE_PAGES {
+                    finalize.store(true, Ordering::Release);
+                }
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "KSU checkpoint failed");
                 unfinished = false;

@@ -18,7 +18,10 @@ use crate::KsuError;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Server configuration from a PEM certificate chain and a PEM private key.
-pub(crate) fn server_config(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<ServerConfig>, KsuError> {
+pub(crate) fn server_config(
+    cert_pem: &[u8],
+    key_pem: &[u8],
+) -> Result<Arc<ServerConfig>, KsuError> {
     let certs = CertificateDer::pem_slice_iter(cert_pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| KsuError::Tls(format!("certificate PEM: {e}")))?;
@@ -26,7 +29,8 @@ pub(crate) fn server_config(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<Serve
         return Err(KsuError::Tls("certificate PEM holds no certificate".into()));
     }
     // The error text of a key parse never contains key material.
-    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| KsuError::Tls(format!("private key PEM: {e}")))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .map_err(|e| KsuError::Tls(format!("private key PEM: {e}")))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -96,5 +100,101 @@ impl axum::serve::Listener for TlsListener {
 
     fn local_addr(&self) -> std::io::Result<SocketAddr> {
         Ok(self.local)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rustls::pki_types::ServerName;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::KsuListener;
+
+    const CERT: &str = include_str!("../tests/fixtures/localhost-cert.pem");
+    const KEY: &str = include_str!("../tests/fixtures/localhost-key.pem");
+
+    fn connector() -> tokio_rustls::TlsConnector {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(CERT.as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        tokio_rustls::TlsConnector::from(Arc::new(config))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn serves_the_token_endpoint_over_https() {
+        let dir = tempfile_dir();
+        let handle = KsuListener::builder()
+            .db(dir.join("ksu.sqlite"))
+            .client_credentials("id", "secret")
+            .tls(CERT, KEY)
+            .unwrap()
+            .start()
+            .await
+            .unwrap();
+        assert!(
+            handle.base_url().starts_with("https://127.0.0.1:"),
+            "{}",
+            handle.base_url()
+        );
+
+        let tcp = TcpStream::connect(handle.local_addr()).await.unwrap();
+        let mut tls = connector()
+            .connect(ServerName::try_from("localhost").unwrap(), tcp)
+            .await
+            .unwrap();
+        // "id:secret" in Basic.
+        let body = "grant_type=client_credentials";
+        let request = format!(
+            "POST /oauth/accesstoken HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic aWQ6c2VjcmV0\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        tls.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        tls.read_to_string(&mut response).await.unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.contains("\"token_type\":\"Bearer\""), "{response}");
+
+        // Plain HTTP on the TLS port gets nowhere.
+        let mut plain = TcpStream::connect(handle.local_addr()).await.unwrap();
+        plain
+            .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), plain.read_to_end(&mut buf)).await;
+        assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+        handle.shutdown().await.unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn bad_pem_is_refused_without_echoing_it() {
+        let err = server_config(b"not a cert", KEY.as_bytes()).unwrap_err();
+        assert!(matches!(err, KsuError::Tls(_)), "{err}");
+        let err = server_config(
+            CERT.as_bytes(),
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        )
+        .unwrap_err();
+        assert!(matches!(err, KsuError::Tls(_)), "{err}");
+        assert!(!err.to_string().contains("AAAA"), "{err}");
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ksu-tls-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
     }
 }

@@ -34,7 +34,11 @@ fn body(run: &str, n: usize) -> String {
         4 => ("ProductOrderStateChangeEvent", "completed", "Completed"),
         _ => ("ProductOrderStateChangeEvent", "inProgress", "In Progress"),
     };
-    let external = if step == 0 { format!(r#""externalId":"{run}-{order}","#) } else { String::new() };
+    let external = if step == 0 {
+        format!(r#""externalId":"{run}-{order}","#)
+    } else {
+        String::new()
+    };
     format!(
         r#"{{"eventId":"{run}-{n}","eventTime":"2026-01-01T10:{m:02}:{s:02}.{n3:03}Z","eventType":"{event_type}",
 "event":{{"productOrder":{{"id":"B{order:08}",{external}"@type":"BTProductOrder","errorMessage":[],
@@ -62,7 +66,10 @@ impl RawConnection {
     async fn connect(addr: std::net::SocketAddr) -> std::io::Result<Self> {
         let stream = tokio::net::TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
-        Ok(RawConnection { stream, buf: Vec::with_capacity(4096) })
+        Ok(RawConnection {
+            stream,
+            buf: Vec::with_capacity(4096),
+        })
     }
 
     async fn post(&mut self, head: &str, body: &str) -> std::io::Result<u16> {
@@ -77,7 +84,10 @@ impl RawConnection {
         loop {
             if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 let head = std::str::from_utf8(&self.buf[..end]).map_err(|_| bad("head"))?;
-                let status: u16 = head.get(9..12).and_then(|s| s.parse().ok()).ok_or_else(|| bad("status"))?;
+                let status: u16 = head
+                    .get(9..12)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| bad("status"))?;
                 let length: usize = head
                     .lines()
                     .filter_map(|l| l.split_once(':'))
@@ -106,8 +116,17 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-async fn run(events: usize, senders: usize, threads: usize, use_reqwest: bool) -> serde_json::Value {
-    let dir = std::env::temp_dir().join(format!("ksu-bench-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()));
+async fn run(
+    events: usize,
+    senders: usize,
+    threads: usize,
+    use_reqwest: bool,
+) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!(
+        "ksu-bench-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let listener = KsuListener::builder()
         .db(dir.join("ksu.sqlite"))
@@ -116,7 +135,11 @@ async fn run(events: usize, senders: usize, threads: usize, use_reqwest: bool) -
         .await
         .expect("listener starts");
     let base = listener.base_url();
-    let client = reqwest::Client::builder().pool_max_idle_per_host(senders).tcp_nodelay(true).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(senders)
+        .tcp_nodelay(true)
+        .build()
+        .expect("client");
     let token: serde_json::Value = client
         .post(format!("{base}/oauth/accesstoken"))
         .basic_auth("bench-id", Some("bench-secret"))
@@ -128,7 +151,10 @@ async fn run(events: usize, senders: usize, threads: usize, use_reqwest: bool) -
         .json()
         .await
         .expect("token json");
-    let bearer = format!("Bearer {}", token["access_token"].as_str().expect("access_token"));
+    let bearer = format!(
+        "Bearer {}",
+        token["access_token"].as_str().expect("access_token")
+    );
     let url = format!("{base}/listener/productOrderEvent");
     let addr = listener.local_addr();
     let head = Arc::new(format!(
@@ -137,15 +163,22 @@ async fn run(events: usize, senders: usize, threads: usize, use_reqwest: bool) -
 
     let run_id = uuid::Uuid::new_v4().simple().to_string();
     let warmup = senders * 4;
-    let bodies: Arc<Vec<String>> = Arc::new((0..warmup + events).map(|n| body(&run_id, n)).collect());
+    let bodies: Arc<Vec<String>> =
+        Arc::new((0..warmup + events).map(|n| body(&run_id, n)).collect());
     let avg_body = bodies.iter().map(String::len).sum::<usize>() / bodies.len();
 
     let phase = |from: usize, to: usize| {
         let next = Arc::new(AtomicUsize::new(from));
         let tasks: Vec<_> = (0..senders)
             .map(|_| {
-                let (client, url, bearer, bodies, next, head) =
-                    (client.clone(), url.clone(), bearer.clone(), bodies.clone(), next.clone(), head.clone());
+                let (client, url, bearer, bodies, next, head) = (
+                    client.clone(),
+                    url.clone(),
+                    bearer.clone(),
+                    bodies.clone(),
+                    next.clone(),
+                    head.clone(),
+                );
                 tokio::spawn(async move {
                     let mut latencies = Vec::new();
                     let mut errors = 0usize;
@@ -236,7 +269,12 @@ async fn run(events: usize, senders: usize, threads: usize, use_reqwest: bool) -
 fn main() {
     let events = arg("--events", 20_000);
     let senders = arg("--senders", 64).max(1);
-    let threads = arg("--threads", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let threads = arg(
+        "--threads",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.max(1))
         .enable_all()

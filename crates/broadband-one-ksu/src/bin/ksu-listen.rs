@@ -32,7 +32,10 @@ async fn main() {
     let mut tls_cert = None;
     let mut tls_key = None;
     while let Some(flag) = args.next() {
-        let mut value = || args.next().unwrap_or_else(|| fail(&format!("{flag} needs a value")));
+        let mut value = || {
+            args.next()
+                .unwrap_or_else(|| fail(&format!("{flag} needs a value")))
+        };
         match flag.as_str() {
             "--bind" => bind = Some(value()),
             "--db" => db = Some(value()),
@@ -58,13 +61,19 @@ async fn main() {
         .db(db.unwrap_or_else(|| fail("--db is required")))
         .client_credentials(
             client_id.unwrap_or_else(|| fail("--client-id is required")),
-            client_secret.unwrap_or_else(|| fail("--client-secret or KSU_CLIENT_SECRET is required")),
+            client_secret
+                .unwrap_or_else(|| fail("--client-secret or KSU_CLIENT_SECRET is required")),
         );
     if let Some(n) = max_body {
-        builder = builder.max_body(n.parse().unwrap_or_else(|e| fail(&format!("--max-body: {e}"))));
+        builder = builder.max_body(
+            n.parse()
+                .unwrap_or_else(|e| fail(&format!("--max-body: {e}"))),
+        );
     }
     if let Some(s) = token_ttl {
-        let secs: u64 = s.parse().unwrap_or_else(|e| fail(&format!("--token-ttl: {e}")));
+        let secs: u64 = s
+            .parse()
+            .unwrap_or_else(|e| fail(&format!("--token-ttl: {e}")));
         builder = builder.token_ttl(Duration::from_secs(secs));
     }
     match (tls_cert, tls_key) {
@@ -72,7 +81,9 @@ async fn main() {
         #[cfg(feature = "tls")]
         (Some(cert), Some(key)) => {
             let read = |p: &str| std::fs::read(p).unwrap_or_else(|e| fail(&format!("{p}: {e}")));
-            builder = builder.tls(read(&cert), read(&key)).unwrap_or_else(|e| fail(&e.to_string()));
+            builder = builder
+                .tls(read(&cert), read(&key))
+                .unwrap_or_else(|e| fail(&e.to_string()));
         }
         #[cfg(not(feature = "tls"))]
         (Some(_), Some(_)) => fail("this build has no TLS support (cargo feature `tls`)"),
@@ -91,7 +102,9 @@ async fn main() {
     let terminate = async {
         #[cfg(unix)]
         {
-            if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            if let Ok(mut sig) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            {
                 sig.recv().await;
                 return;
             }

@@ -13,27 +13,41 @@ pub const CLIENT_SECRET: &str = "s3cret-Of-the-customer";
 pub struct Fixture {
     pub handle: ListenerHandle,
     pub base: String,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 pub async fn start() -> Fixture {
     start_with(|b| b).await
 }
 
-pub async fn start_with(configure: impl FnOnce(KsuListenerBuilder) -> KsuListenerBuilder) -> Fixture {
+pub async fn start_with(
+    configure: impl FnOnce(KsuListenerBuilder) -> KsuListenerBuilder,
+) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
-    let builder = KsuListener::builder().db(dir.path().join("ksu.sqlite")).client_credentials(CLIENT_ID, CLIENT_SECRET);
+    let builder = KsuListener::builder()
+        .db(dir.path().join("ksu.sqlite"))
+        .client_credentials(CLIENT_ID, CLIENT_SECRET);
     let handle = configure(builder).start().await.expect("listener starts");
     let base = handle.base_url();
-    Fixture { handle, base, _dir: dir }
+    Fixture {
+        handle,
+        base,
+        _dir: dir,
+    }
 }
 
 /// A `bt_oauth` client that authenticates with HTTP Basic.
 pub fn oauth_client(base: &str, id: &str, secret: &str) -> bt_oauth::Client {
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::AUTHORIZATION, format!("Basic {basic}").parse().expect("header"));
-    let http = reqwest::Client::builder().default_headers(headers).build().expect("reqwest client");
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Basic {basic}").parse().expect("header"),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("reqwest client");
     bt_oauth::Client::new_with_client(base, http, bt_core::Ctx::new())
 }
 
@@ -47,7 +61,9 @@ pub async fn request_token(
     let response = oauth_client(base, id, secret)
         .create_access_token()
         .grant_type(GrantType::ClientCredentials)
-        .body(AccessTokenRequest { grant_type: GrantType::ClientCredentials })
+        .body(AccessTokenRequest {
+            grant_type: GrantType::ClientCredentials,
+        })
         .send()
         .await?;
     match response.into_inner() {
@@ -57,7 +73,10 @@ pub async fn request_token(
 }
 
 pub async fn token(base: &str) -> String {
-    request_token(base, CLIENT_ID, CLIENT_SECRET).await.expect("token").access_token
+    request_token(base, CLIENT_ID, CLIENT_SECRET)
+        .await
+        .expect("token")
+        .access_token
 }
 
 /// The generated KSU client, sending `Authorization: Bearer <token>` (none when `token` is `None`).
@@ -94,7 +113,8 @@ pub fn event_json(
         order["externalId"] = json!(ext);
     }
     if let Some(sid) = service_id {
-        order["productOrderItem"][0]["product"]["customerFacingServiceId"] = json!({ "value": sid });
+        order["productOrderItem"][0]["product"]["customerFacingServiceId"] =
+            json!({ "value": sid });
     }
     json!({ "eventId": event_id, "eventTime": time, "eventType": event_type, "event": { "productOrder": order } })
 }
@@ -105,13 +125,23 @@ pub fn typed(value: Value) -> ProductOrderEvent {
 
 /// Sends a typed event with the generated client; returns the acknowledgement status.
 pub async fn send(client: &bt_order_notifications::Client, event: Value) -> String {
-    let ack = client.notify_product_order_event().body(typed(event)).send().await.expect("event acknowledged");
+    let ack = client
+        .notify_product_order_event()
+        .body(typed(event))
+        .send()
+        .await
+        .expect("event acknowledged");
     assert_eq!(ack.status().as_u16(), 200);
     ack.into_inner().status
 }
 
 /// Posts raw bytes to `path`; returns the status and the JSON reply.
-pub async fn post_raw(base: &str, path: &str, token: Option<&str>, body: impl Into<reqwest::Body>) -> (u16, Value) {
+pub async fn post_raw(
+    base: &str,
+    path: &str,
+    token: Option<&str>,
+    body: impl Into<reqwest::Body>,
+) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .post(format!("{base}{path}"))
         .header("content-type", "application/json")
@@ -123,13 +153,20 @@ pub async fn post_raw(base: &str, path: &str, token: Option<&str>, body: impl In
     let response = request.send().await.expect("request sent");
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 /// The BT error code of a failed generated-client call.
-pub fn error_code<T: std::fmt::Debug>(result: Result<T, bt_order_notifications::Error<bt_core::BtError>>) -> (u16, String) {
+pub fn error_code<T: std::fmt::Debug>(
+    result: Result<T, bt_order_notifications::Error<bt_core::BtError>>,
+) -> (u16, String) {
     match result {
-        Err(bt_order_notifications::Error::ErrorResponse(e)) => (e.status().as_u16(), e.code.clone().unwrap_or_default()),
+        Err(bt_order_notifications::Error::ErrorResponse(e)) => {
+            (e.status().as_u16(), e.code.clone().unwrap_or_default())
+        }
         other => panic!("expected an error response, got {other:?}"),
     }
 }
