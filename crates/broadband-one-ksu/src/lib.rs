@@ -30,6 +30,7 @@
 //! ```
 
 mod auth;
+mod facade;
 mod ingest;
 mod server;
 mod store;

@@ -782,10 +782,10 @@ fn writer_loop(
             }
         }
         // After the replies: only requests arriving meanwhile wait for this.
-        if checkpoint.finalize.swap(false, Ordering::AcqRel) {
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                tracing::warn!(error = %e, "KSU checkpoint failed");
-            }
+        if checkpoint.finalize.swap(false, Ordering::AcqRel)
+            && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        {
+            tracing::warn!(error = %e, "KSU checkpoint failed");
         }
     }
 }

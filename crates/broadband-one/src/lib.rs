@@ -21,7 +21,7 @@ mod token;
 mod validate;
 
 pub use catalogue::Catalogue;
-pub use bt_core::Environment;
+pub use bt_core::{BoxFuture, Environment};
 pub use config::{Account, Api, HubConfig, RetryPolicy, env_vars};
 pub use error::{HubError, Result};
 pub use hub::Hub;

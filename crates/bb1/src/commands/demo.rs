@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use bb1_sim::{Clock, Scenario, Simulator};
 use broadband_one::{
-    Account, AddressQuery, Catalogue, Contact, EndUser, Hub, HubConfig, Install, JourneyType, KeyRule, ModifyPlan, ProvidePlan, SlotSearch, Technology,
+    Account, AddressQuery, Catalogue, Contact, EndUser, Hub, HubConfig, Install, JourneyType, KeyRule, ModifyPlan, OrderHandle, ProvidePlan, SlotSearch,
+    Technology,
 };
 use broadband_one_ksu::{KsuListener, KsuStore, OrderRef};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -153,7 +154,7 @@ async fn journey(steps: &Steps, hub: &Hub, sim: &Simulator, store: &KsuStore, wh
     };
     let handle = steps.run("Placing the order", hub.provide(&plan)).await?;
     steps.say(format!("4. Ordered    {} as {} (HTTP {})", plan.offer.name, handle.external_id, handle.accepted_with.unwrap_or(0)));
-    let provided = follow(steps, store, &external_id, "5").await?;
+    let provided = follow(steps, hub, store, &handle, "5").await?;
     let service_id = provided.service_id.clone().ok_or_else(|| CliError::new(Exit::Failure, format!("order {external_id} ended {:?} without a service id", provided.state)))?;
 
     if which == DemoJourney::Provide {
@@ -165,15 +166,17 @@ async fn journey(steps: &Steps, hub: &Hub, sim: &Simulator, store: &KsuStore, wh
     let modify_id = format!("DEMO-{}", uuid::Uuid::new_v4().simple());
     let plan = ModifyPlan { external_id: modify_id.clone(), service_id, premises, target, appointment: None };
     let body = hub.modify_order(&plan, &check)?;
-    steps.run("Placing the modify order", hub.submit_order(&modify_id, body)).await?;
-    let modified = follow(steps, store, &modify_id, "7").await?;
+    let handle = steps.run("Placing the modify order", hub.submit_order(&modify_id, body)).await?;
+    let modified = follow(steps, hub, store, &handle, "7").await?;
     Ok(Summary { modify: Some(Box::new(modified)), ..provided })
 }
 
-/// Waits for the order's KSUs to settle it, then prints the timeline.
-async fn follow(steps: &Steps, store: &KsuStore, external_id: &str, step: &str) -> CliResult<Summary> {
+/// Waits, through the facade's order handle reading the listener's store, for the order's KSUs
+/// to settle it; then prints the timeline.
+async fn follow(steps: &Steps, hub: &Hub, store: &KsuStore, handle: &OrderHandle, step: &str) -> CliResult<Summary> {
+    let external_id = handle.external_id.as_str();
     let order = OrderRef::ExternalId(external_id.to_string());
-    let status = steps.run("Waiting for BT's KSUs", store.wait_for_terminal(&order, ORDER_TIMEOUT)).await?;
+    let status = steps.run("Waiting for BT's KSUs", handle.wait(hub, Some(store), ORDER_TIMEOUT)).await?;
     let events = store.timeline(&order).await?;
     steps.say(format!("{step}. KSUs       {} events; order {} {}", events.len(), status.bt_order_id.clone().unwrap_or_default(), status.state.clone().unwrap_or_default()));
     steps.say(render_timeline(&events));

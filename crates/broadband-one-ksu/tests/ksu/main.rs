@@ -4,5 +4,6 @@ mod auth;
 mod common;
 mod crash;
 mod delivery;
+mod facade;
 mod ordering;
 mod stream;
