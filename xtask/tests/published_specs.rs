@@ -36,8 +36,9 @@ fn generation_is_deterministic() {
     }
 }
 
-/// Builds both crates, with their httpmock helpers, in one target directory shared by every
-/// test run (`target/standalone-crates`), pinned to this workspace's Cargo.lock.
+/// Builds both crates in one target directory shared by every test run
+/// (`target/standalone-crates`), pinned to this workspace's Cargo.lock. (The httpmock helpers
+/// come from the same generator and are compiled with the workspace's own crates.)
 #[test]
 fn crates_from_bt_published_specs_build() {
     let target_dir = workspace_root().join("target/standalone-crates");
@@ -52,7 +53,7 @@ fn build(crate_dir: &Path, target_dir: &Path) {
     std::fs::copy(workspace_root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).expect("copy Cargo.lock");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let out = Command::new(cargo)
-        .args(["build", "--offline", "--features", "httpmock"])
+        .args(["build", "--offline"])
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target_dir)
         .output()
