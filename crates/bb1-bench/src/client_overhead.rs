@@ -1,4 +1,4 @@
-//! 1. CPU per address search: the generated client under the facade runtime vs a hand-written
+//! Benchmark 1, CPU per address search: the generated client under the facade runtime vs a hand-written
 //! reqwest call that sends the same request and parses the same JSON into the same types.
 
 use std::time::Duration;

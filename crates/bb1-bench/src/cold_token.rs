@@ -1,4 +1,4 @@
-//! 2. 1,000 concurrent calls on a new client: how many token requests reach the token endpoint.
+//! Benchmark 2, 1,000 concurrent calls on a new client: how many token requests reach the token endpoint.
 
 use std::sync::atomic::Ordering;
 

@@ -1,4 +1,4 @@
-//! 3. A Provide journey with 50 ms added to every simulator response: wall time, calls per
+//! Benchmark 3, a Provide journey with 50 ms added to every simulator response: wall time, calls per
 //! journey, and the ratio to (calls on the critical path × 50 ms). Independent calls (product and
 //! line availability) run concurrently, so they count once on the critical path.
 

@@ -1,4 +1,4 @@
-//! 5. Simulator: address searches per second over keep-alive connections, against the fixed-answer
+//! Benchmark 5, the simulator: address searches per second over keep-alive connections, against the fixed-answer
 //! server measured by the same load generator in the same run as the baseline.
 
 use std::sync::Arc;

@@ -210,13 +210,13 @@ fn spawn_until(args: &[&str], envs: &[(&str, &str)], ready: &str) -> std::proces
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while std::time::Instant::now() < deadline {
-        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-            if line.contains(ready) {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+            && line.contains(ready) {
                 return child;
             }
-        }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("`bb1 {}` never printed {ready:?}", args.join(" "));
 }
 

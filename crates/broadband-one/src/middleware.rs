@@ -34,29 +34,6 @@ pub fn is_safe_to_repeat(operation_id: &str) -> bool {
     SAFE_TO_REPEAT.contains(&operation_id)
 }
 
-#[cfg(test)]
-mod tests {
-    /// Each listed name must be an operation of a generated client, or the list silently
-    /// protects nothing.
-    #[test]
-    fn every_safe_operation_exists_in_a_generated_client() {
-        let sources = [
-            include_str!("../../bt-address/src/generated.rs"),
-            include_str!("../../bt-product-availability/src/generated.rs"),
-            include_str!("../../bt-line-availability/src/generated.rs"),
-            include_str!("../../bt-appointment/src/generated.rs"),
-            include_str!("../../bt-product-inventory/src/generated.rs"),
-            include_str!("../../bt-product-order/src/generated.rs"),
-        ];
-        for op in super::SAFE_TO_REPEAT {
-            let needle = format!("operation_id: \"{op}\"");
-            assert!(sources.iter().any(|s| s.contains(&needle)), "{op} is not an operation id");
-        }
-        assert!(!super::is_safe_to_repeat("create_product_order"));
-        assert!(!super::is_safe_to_repeat("create_appointment"));
-    }
-}
-
 pub struct HubMiddleware {
     tokens: Arc<TokenSource>,
     retry: RetryPolicy,
@@ -245,4 +222,27 @@ async fn read_401(response: reqwest::Response) -> reqwest::Result<(reqwest::Resp
 fn retry_after_header(response: &reqwest::Response) -> Option<Duration> {
     let seconds: u64 = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
     Some(Duration::from_secs(seconds.min(60)))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each listed name must be an operation of a generated client, or the list silently
+    /// protects nothing.
+    #[test]
+    fn every_safe_operation_exists_in_a_generated_client() {
+        let sources = [
+            include_str!("../../bt-address/src/generated.rs"),
+            include_str!("../../bt-product-availability/src/generated.rs"),
+            include_str!("../../bt-line-availability/src/generated.rs"),
+            include_str!("../../bt-appointment/src/generated.rs"),
+            include_str!("../../bt-product-inventory/src/generated.rs"),
+            include_str!("../../bt-product-order/src/generated.rs"),
+        ];
+        for op in super::SAFE_TO_REPEAT {
+            let needle = format!("operation_id: \"{op}\"");
+            assert!(sources.iter().any(|s| s.contains(&needle)), "{op} is not an operation id");
+        }
+        assert!(!super::is_safe_to_repeat("create_product_order"));
+        assert!(!super::is_safe_to_repeat("create_appointment"));
+    }
 }

@@ -102,22 +102,20 @@ impl OrderHandle {
         let mut last = None;
         let mut round = 0u32;
         loop {
-            if let Some(events) = events {
-                if let Some(status) = events.status(&self.external_id).await? {
+            if let Some(events) = events
+                && let Some(status) = events.status(&self.external_id).await? {
                     if status.is_settled() {
                         return Ok(status);
                     }
                     last = Some(status);
                 }
-            }
-            if events.is_none() || round % 10 == 9 {
-                if let Some(status) = hub.order_status(&self.external_id).await? {
+            if (events.is_none() || round % 10 == 9)
+                && let Some(status) = hub.order_status(&self.external_id).await? {
                     if status.is_settled() {
                         return Ok(status);
                     }
                     last = Some(status);
                 }
-            }
             if tokio::time::Instant::now() >= deadline {
                 let state = last.and_then(|s| s.state).unwrap_or_else(|| "unknown".into());
                 return Err(HubError::Transport {

@@ -31,14 +31,13 @@ pub async fn prepare_request(
             headers.insert(TRACKING_HEADER, value);
         }
     }
-    if let Some(token) = ctx.bearer_token() {
-        if !headers.contains_key(AUTHORIZATION) {
+    if let Some(token) = ctx.bearer_token()
+        && !headers.contains_key(AUTHORIZATION) {
             let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
                 .map_err(|_| "the bearer token contains characters not allowed in a header".to_string())?;
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }
-    }
     match ctx.middleware() {
         Some(middleware) => middleware.prepare(request, operation_id).await,
         None => Ok(()),

@@ -89,7 +89,10 @@ fn keep_one_json(content: &mut Map<String, Value>) -> bool {
     true
 }
 
-fn split_paths_and_components(spec: &mut Value) -> (Option<&mut Map<String, Value>>, Option<&mut Map<String, Value>>) {
+/// The document's `paths` and `components` objects, borrowed at the same time.
+type PathsAndComponents<'a> = (Option<&'a mut Map<String, Value>>, Option<&'a mut Map<String, Value>>);
+
+fn split_paths_and_components(spec: &mut Value) -> PathsAndComponents<'_> {
     let Some(root) = spec.as_object_mut() else { return (None, None) };
     let mut paths = None;
     let mut components = None;

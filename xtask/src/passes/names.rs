@@ -40,11 +40,10 @@ pub fn rename_case_colliding_schemas(spec: &mut Value) -> usize {
         }
     }
     for (old, new) in &renames {
-        if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
-            if let Some(schema) = schemas.remove(old) {
+        if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
+            && let Some(schema) = schemas.remove(old) {
                 schemas.insert(new.clone(), schema);
             }
-        }
         let from = format!("#/components/schemas/{old}");
         let to = format!("#/components/schemas/{new}");
         visit_objects_mut(spec, &mut |obj| {

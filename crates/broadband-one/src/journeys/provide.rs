@@ -248,11 +248,10 @@ impl ProvidePlan {
             if let Some(dn) = &line.directory_number {
                 c.push(("ATT_RT_DirectoryNumber", dn.clone()));
             }
-            if self.offer.technology.is_copper() {
-                if let Some(product) = &line.product_type {
+            if self.offer.technology.is_copper()
+                && let Some(product) = &line.product_type {
                     c.push(("existingLineProductType", product.clone()));
                 }
-            }
         }
         c.into_iter().map(|(n, v)| (n.to_string(), v)).collect()
     }
