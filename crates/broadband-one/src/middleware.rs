@@ -73,8 +73,8 @@ impl HubMiddleware {
         client: &reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
+        tracking_id: &str,
     ) -> reqwest::Result<reqwest::Response> {
-        let tracking_id = request.headers().get(TRACKING_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let repeatable = is_safe_to_repeat(operation_id);
         let started = Instant::now();
         let mut attempt = 1;
@@ -114,7 +114,7 @@ impl HubMiddleware {
                         continue;
                     }
                 }
-                return Ok(self.finish(&tracking_id, response));
+                return Ok(self.finish(tracking_id, response));
             }
             if repeatable && matches!(response.status().as_u16(), 429 | 503 | 504) {
                 let wait = self.backoff(attempt, retry_after_header(&response), started);
@@ -126,7 +126,7 @@ impl HubMiddleware {
                     continue;
                 }
             }
-            return Ok(self.finish(&tracking_id, response));
+            return Ok(self.finish(tracking_id, response));
         }
     }
 
@@ -185,7 +185,7 @@ impl Middleware for HubMiddleware {
         Box::pin(
             async move {
                 let started = Instant::now();
-                let result = self.send(client, request, operation_id).await;
+                let result = self.send(client, request, operation_id, &tracking_id).await;
                 let span = tracing::Span::current();
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
                 match &result {
