@@ -2,8 +2,13 @@
 
 use std::sync::Arc;
 
+use std::future::Future;
+
 use bt_core::{BtError, Ctx};
-use progenitor_client::Error as ApiError;
+use progenitor_client::{Error as ApiError, ResponseValue};
+
+use crate::call::{self, CallRecord};
+use crate::validate;
 
 use crate::config::{Api, HubConfig};
 use crate::error::{HubError, Result};
@@ -39,18 +44,18 @@ impl std::fmt::Debug for Hub {
 impl Hub {
     /// Builds the clients. Nothing is sent until the first call (the token is fetched lazily).
     pub fn new(config: HubConfig) -> Result<Hub> {
-        let builder = || -> Result<reqwest::ClientBuilder> {
-            let b = reqwest::Client::builder()
-                .connect_timeout(config.connect_timeout)
-                .timeout(config.request_timeout)
-                .pool_idle_timeout(std::time::Duration::from_secs(60));
-            with_identity(b, &config)
-        };
-        let tokens = Arc::new(TokenSource::new(&config.token_url(), &config.client_id, &config.client_secret, builder()?)?);
-        let middleware = Arc::new(HubMiddleware::new(tokens.clone(), config.retry.clone()));
-        let http = builder()?
+        let http = http_client_builder(&config)?
             .build()
             .map_err(|e| HubError::invalid("tls", format!("cannot build the HTTP client: {e}")))?;
+        Hub::with_http_client(config, http)
+    }
+
+    /// Builds a Hub whose API calls go through `http`: its connection pool, proxy, TLS settings
+    /// and timeouts, so an application can share one pool between the Hub and its own calls.
+    /// `config`'s timeouts and identity then apply to the token endpoint only.
+    pub fn with_http_client(config: HubConfig, http: reqwest::Client) -> Result<Hub> {
+        let tokens = Arc::new(TokenSource::new(&config.token_url(), &config.client_id, &config.client_secret, http_client_builder(&config)?)?);
+        let middleware = Arc::new(HubMiddleware::new(tokens.clone(), config.retry.clone()));
         let ctx = Ctx::new().with_middleware(middleware.clone());
         let inner = Inner {
             address: bt_address::Client::new_with_client(&config.base_url(Api::Address), http.clone(), ctx.clone()),
@@ -91,31 +96,53 @@ impl Hub {
         self.inner.middleware.requests_sent()
     }
 
-    pub(crate) fn address(&self) -> &bt_address::Client {
+    // The generated clients, wired to this Hub's runtime: its token, retries on the operations
+    // that are safe to repeat, and a tracing span per call. They reach the operations and fields
+    // the journey functions do not cover. Each call gets a fresh `APIGW-Tracking-Header` unless
+    // the builder sets one (`with_tracking_id` applies to the journey functions only), and errors
+    // come back as the generated crate's `Error<BtError>`, not as `HubError`.
+
+    /// Address Management ([`bt_address::Client`]), wired to this Hub's runtime.
+    pub fn address(&self) -> &bt_address::Client {
         &self.inner.address
     }
-    pub(crate) fn availability(&self) -> &bt_product_availability::Client {
+    /// Product Availability ([`bt_product_availability::Client`]), wired to this Hub's runtime.
+    pub fn availability(&self) -> &bt_product_availability::Client {
         &self.inner.availability
     }
-    pub(crate) fn lines(&self) -> &bt_line_availability::Client {
+    /// Line Availability ([`bt_line_availability::Client`]), wired to this Hub's runtime.
+    pub fn lines(&self) -> &bt_line_availability::Client {
         &self.inner.lines
     }
-    pub(crate) fn appointments(&self) -> &bt_appointment::Client {
+    /// Appointment Management ([`bt_appointment::Client`]), wired to this Hub's runtime.
+    pub fn appointments(&self) -> &bt_appointment::Client {
         &self.inner.appointments
     }
-    pub(crate) fn orders(&self) -> &bt_product_order::Client {
+    /// Product Order ([`bt_product_order::Client`]), wired to this Hub's runtime. Orders sent
+    /// this way are never retried, but they also skip the `externalId` lookup that
+    /// [`Hub::submit_order`] does when a submission's outcome is unknown.
+    pub fn orders(&self) -> &bt_product_order::Client {
         &self.inner.orders
     }
-    pub(crate) fn inventory(&self) -> &bt_product_inventory::Client {
+    /// Product Inventory ([`bt_product_inventory::Client`]), wired to this Hub's runtime.
+    pub fn inventory(&self) -> &bt_product_inventory::Client {
         &self.inner.inventory
     }
 
-    /// The tracking id for the next call: the caller's, or a fresh UUID.
-    pub(crate) fn tracking_id(&self) -> String {
-        match &self.fixed_tracking_id {
-            Some(id) => id.to_string(),
-            None => uuid::Uuid::new_v4().to_string(),
-        }
+    /// Sends one generated-client call and maps its error.
+    pub(crate) async fn call<T>(&self, send: impl Future<Output = ApiResult<T>>) -> Result<ResponseValue<T>> {
+        let (result, record) = self.call_recorded(send).await?;
+        result.map_err(|e| record.error(e))
+    }
+
+    /// Sends one generated-client call and returns its raw result with what the runtime recorded
+    /// (for callers that must look at the error before it becomes a [`HubError`]).
+    pub(crate) async fn call_recorded<T>(&self, send: impl Future<Output = ApiResult<T>>) -> Result<(ApiResult<T>, CallRecord)> {
+        let fixed = match &self.fixed_tracking_id {
+            Some(id) => Some(validate::tracking_id("tracking_id", id)?),
+            None => None,
+        };
+        Ok(call::recorded(fixed, send).await)
     }
 
     /// `APIGW-Client-Id` for order calls.
@@ -123,16 +150,23 @@ impl Hub {
         self.inner.config.api_client_id.as_deref().unwrap_or(&self.inner.config.client_id)
     }
 
-    /// Turns a generated client's error into a [`HubError`].
-    pub(crate) fn error(&self, error: ApiError<BtError>, tracking_id: &str) -> HubError {
-        let status = self.inner.middleware.take_status(tracking_id);
-        from_api_error(error, tracking_id, status)
-    }
+}
 
-    /// Forgets the status recorded for a call that succeeded.
-    pub(crate) fn done(&self, tracking_id: &str) {
-        self.inner.middleware.take_status(tracking_id);
+pub(crate) type ApiResult<T> = std::result::Result<ResponseValue<T>, ApiError<BtError>>;
+
+impl CallRecord {
+    /// Turns a generated client's error into a [`HubError`].
+    pub(crate) fn error(&self, error: ApiError<BtError>) -> HubError {
+        from_api_error(error, self.tracking_id(), self.status())
     }
+}
+
+fn http_client_builder(config: &HubConfig) -> Result<reqwest::ClientBuilder> {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .pool_idle_timeout(std::time::Duration::from_secs(60));
+    with_identity(builder, config)
 }
 
 fn with_identity(builder: reqwest::ClientBuilder, config: &HubConfig) -> Result<reqwest::ClientBuilder> {

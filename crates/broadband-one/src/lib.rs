@@ -9,6 +9,7 @@
 //!
 //! Orders are never sent twice blindly: see [`Hub::submit_order`].
 
+mod call;
 mod catalogue;
 mod config;
 mod error;
@@ -34,6 +35,10 @@ pub use journeys::provide::{Contact, EndUser, ExistingLine, Install, JourneyLite
 pub use order::{OrderEvents, OrderHandle, OrderStatus, is_terminal};
 pub use secret::Secret;
 pub use token::TokenSource;
+
+/// The generated API crates the Hub is built on, re-exported so that callers of [`Hub::address`]
+/// and its siblings name the very versions of the types the Hub uses.
+pub use {bt_address, bt_appointment, bt_line_availability, bt_product_availability, bt_product_inventory, bt_product_order};
 
 /// The README's Rust examples, compiled by `cargo test` so they cannot rot.
 #[cfg(doctest)]

@@ -1,9 +1,8 @@
 //! The facade's runtime layer under every generated client: bearer token, one refresh on an
 //! expired token, retries where a repeat is safe, and a tracing span per operation.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bt_core::{BoxFuture, BtError, Middleware, TRACKING_HEADER, rebuild_response};
@@ -13,7 +12,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::config::RetryPolicy;
-use crate::secret::Secret;
+use crate::call;
 use crate::token::TokenSource;
 
 /// Operations that may be sent again without changing anything at BT: searches, availability
@@ -37,15 +36,13 @@ pub fn is_safe_to_repeat(operation_id: &str) -> bool {
 pub struct HubMiddleware {
     tokens: Arc<TokenSource>,
     retry: RetryPolicy,
-    /// The last HTTP status per tracking id, so an unreadable body still reports its status.
-    statuses: Mutex<HashMap<String, u16>>,
     /// HTTP requests sent to BT's APIs (token requests not included), retries included.
     sent: AtomicU64,
 }
 
 impl HubMiddleware {
     pub fn new(tokens: Arc<TokenSource>, retry: RetryPolicy) -> Self {
-        HubMiddleware { tokens, retry, statuses: Mutex::new(HashMap::new()), sent: AtomicU64::new(0) }
+        HubMiddleware { tokens, retry, sent: AtomicU64::new(0) }
     }
 
     /// HTTP requests sent so far (each retry counts).
@@ -53,27 +50,11 @@ impl HubMiddleware {
         self.sent.load(Ordering::Relaxed)
     }
 
-    /// The status of the last response to the request with this tracking id (taken once).
-    pub fn take_status(&self, tracking_id: &str) -> Option<u16> {
-        self.statuses.lock().ok().and_then(|mut m| m.remove(tracking_id))
-    }
-
-    fn remember_status(&self, tracking_id: &str, status: u16) {
-        if let Ok(mut m) = self.statuses.lock() {
-            // Bounded: entries are taken by the caller; a caller that never asks must not leak.
-            if m.len() > 10_000 {
-                m.clear();
-            }
-            m.insert(tracking_id.to_string(), status);
-        }
-    }
-
     async fn send(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
-        tracking_id: &str,
     ) -> reqwest::Result<reqwest::Response> {
         let repeatable = is_safe_to_repeat(operation_id);
         let started = Instant::now();
@@ -105,16 +86,16 @@ impl HubMiddleware {
                 // operation; do it once, and only when the token expired (BT code 42).
                 let (response, expired) = read_401(response).await?;
                 if expired {
-                    let stale = spare.as_ref().and_then(bearer_of);
-                    if let (Some(mut again), Some(token)) = (spare, self.fresh_token(stale).await) {
-                        set_bearer(&mut again, &token);
+                    let stale = spare.as_ref().and_then(|r| r.headers().get(AUTHORIZATION).cloned());
+                    if let (Some(mut again), Some(bearer)) = (spare, self.fresh_bearer(stale).await) {
+                        again.headers_mut().insert(AUTHORIZATION, bearer);
                         refreshed = true;
                         request = again;
                         tracing::info!(attempt, "token expired; sending once more with a new token");
                         continue;
                     }
                 }
-                return Ok(self.finish(tracking_id, response));
+                return Ok(finish(response));
             }
             if repeatable && matches!(response.status().as_u16(), 429 | 503 | 504) {
                 let wait = self.backoff(attempt, retry_after_header(&response), started);
@@ -126,23 +107,16 @@ impl HubMiddleware {
                     continue;
                 }
             }
-            return Ok(self.finish(tracking_id, response));
+            return Ok(finish(response));
         }
     }
 
-    fn finish(&self, tracking_id: &str, response: reqwest::Response) -> reqwest::Response {
-        let status = response.status().as_u16();
-        tracing::Span::current().record("status", status);
-        self.remember_status(tracking_id, status);
-        response
-    }
-
-    /// A token other than `stale` (the one BT just called expired).
-    async fn fresh_token(&self, stale: Option<Secret>) -> Option<Secret> {
+    /// A bearer value other than `stale` (the one BT just called expired).
+    async fn fresh_bearer(&self, stale: Option<HeaderValue>) -> Option<HeaderValue> {
         if let Some(stale) = stale {
             self.tokens.invalidate(&stale).await;
         }
-        self.tokens.token().await.ok()
+        self.tokens.bearer().await.ok()
     }
 
     /// How long to wait before attempt `attempt + 1`, or `None` when the budget is spent.
@@ -162,8 +136,9 @@ impl HubMiddleware {
 impl Middleware for HubMiddleware {
     fn prepare<'a>(&'a self, request: &'a mut reqwest::Request, _operation_id: &'static str) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
-            let token = self.tokens.token().await.map_err(|e| e.to_string())?;
-            set_bearer(request, &token);
+            let bearer = self.tokens.bearer().await.map_err(|e| e.to_string())?;
+            request.headers_mut().insert(AUTHORIZATION, bearer);
+            call::stamp_tracking_id(request);
             Ok(())
         })
     }
@@ -174,18 +149,22 @@ impl Middleware for HubMiddleware {
         request: reqwest::Request,
         operation_id: &'static str,
     ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
-        let tracking_id = request.headers().get(TRACKING_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let span = tracing::info_span!(
             "bt_call",
             operation = operation_id,
-            tracking_id = %tracking_id,
+            tracking_id = tracing::field::Empty,
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        if !span.is_disabled()
+            && let Some(id) = request.headers().get(TRACKING_HEADER).and_then(|v| v.to_str().ok())
+        {
+            span.record("tracking_id", id);
+        }
         Box::pin(
             async move {
                 let started = Instant::now();
-                let result = self.send(client, request, operation_id, &tracking_id).await;
+                let result = self.send(client, request, operation_id).await;
                 let span = tracing::Span::current();
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
                 match &result {
@@ -199,16 +178,12 @@ impl Middleware for HubMiddleware {
     }
 }
 
-fn set_bearer(request: &mut reqwest::Request, token: &Secret) {
-    if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
-        value.set_sensitive(true);
-        request.headers_mut().insert(AUTHORIZATION, value);
-    }
-}
-
-fn bearer_of(request: &reqwest::Request) -> Option<Secret> {
-    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    value.strip_prefix("Bearer ").map(Secret::new)
+/// Notes the status on the call's span and record, and hands the response on.
+fn finish(response: reqwest::Response) -> reqwest::Response {
+    let status = response.status().as_u16();
+    tracing::Span::current().record("status", status);
+    call::record_status(status);
+    response
 }
 
 /// Reads a 401's body to see whether the token expired (BT code 42), and rebuilds the response.

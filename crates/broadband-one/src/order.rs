@@ -141,26 +141,23 @@ impl Hub {
     pub async fn submit_order(&self, external_id: &str, order: Value) -> Result<OrderHandle> {
         validate::external_id("external_id", external_id)?;
         let body: ProductOrderCreate = serde_json::from_value(order).map_err(|e| HubError::invalid("order", format!("does not match BT's order schema: {e}")))?;
-        let tid = self.tracking_id();
-        let sent = self
+        let send = self
             .orders()
             .create_product_order()
-            .apigw_tracking_header(tid.as_str())
             .product_family(self.config().product_family.as_str())
             .apigw_client_id(self.api_client_id())
             .body(body)
-            .send()
-            .await;
+            .send();
+        let (sent, record) = self.call_recorded(send).await?;
         match sent {
             Ok(rv) => {
-                self.done(&tid);
                 tracing::info!(external_id, status = rv.status().as_u16(), "order submitted");
                 Ok(OrderHandle { external_id: external_id.to_string(), bt_order_id: None, accepted_with: Some(rv.status().as_u16()) })
             }
             Err(e) => {
                 // A refused connection means nothing reached BT: safe to report and retry.
                 let nothing_sent = matches!(&e, progenitor_client::Error::CommunicationError(re) if re.is_connect());
-                match self.error(e, &tid) {
+                match record.error(e) {
                     err if nothing_sent => Err(err),
                     HubError::Transport { message, .. } => self.resolve_ambiguous(external_id, message).await,
                     HubError::Rejected { status, message, .. } if status >= 500 => {
@@ -187,24 +184,16 @@ impl Hub {
     /// BT's order with this `externalId`, if BT has one.
     pub async fn find_order(&self, external_id: &str) -> Result<Option<ProductOrder>> {
         validate::external_id("external_id", external_id)?;
-        let tid = self.tracking_id();
-        let found = self
+        let send = self
             .orders()
             .list_product_order()
-            .apigw_tracking_header(tid.as_str())
             .product_family(self.config().product_family.as_str())
             .external_id(external_id)
-            .send()
-            .await;
-        match found {
-            Ok(rv) => {
-                self.done(&tid);
-                Ok(rv.into_inner().into_iter().find(|o| o.external_id.as_deref() == Some(external_id)))
-            }
-            Err(e) => match self.error(e, &tid) {
-                HubError::Rejected { status: 404, .. } => Ok(None),
-                other => Err(other),
-            },
+            .send();
+        match self.call(send).await {
+            Ok(rv) => Ok(rv.into_inner().into_iter().find(|o| o.external_id.as_deref() == Some(external_id))),
+            Err(HubError::Rejected { status: 404, .. }) => Ok(None),
+            Err(other) => Err(other),
         }
     }
 
@@ -216,17 +205,13 @@ impl Hub {
     /// BT's order by BT's id.
     pub async fn retrieve_order(&self, bt_order_id: &str) -> Result<OrderStatus> {
         validate::bt_order_id("bt_order_id", bt_order_id)?;
-        let tid = self.tracking_id();
-        let order = self
+        let send = self
             .orders()
             .retrieve_product_order()
-            .apigw_tracking_header(tid.as_str())
             .product_family(self.config().product_family.as_str())
             .id(bt_order_id)
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
+            .send();
+        let order = self.call(send).await?;
         Ok(OrderStatus::from_product_order(&order.into_inner()))
     }
 }

@@ -1,11 +1,13 @@
 //! OAuth 2 client credentials: fetched lazily, cached, refreshed before expiry, single-flight.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use base64::Engine;
 use bt_oauth::types::{AccessTokenRequest, AccessTokenResponse, GrantType};
 use rand::Rng;
+use reqwest::header::HeaderValue;
 use tokio::sync::{Mutex, RwLock};
 use tokio::time::Instant;
 
@@ -18,16 +20,18 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3599);
 /// all refresh at once), but never earlier than half-way through a short-lived token.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
-#[derive(Clone)]
 struct Token {
     value: Secret,
+    /// `Bearer <value>`, built once per token rather than once per request.
+    header: HeaderValue,
     refresh_at: Instant,
 }
 
 /// The Hub's bearer token, shared by every request of one [`crate::Hub`].
 pub struct TokenSource {
     client: bt_oauth::Client,
-    cached: RwLock<Option<Token>>,
+    /// Shared, so handing the current token to a request is a reference-count increment.
+    cached: RwLock<Option<Arc<Token>>>,
     /// Held while fetching, so a cold burst of calls makes one token request.
     fetching: Mutex<()>,
     fetches: AtomicU64,
@@ -59,6 +63,24 @@ impl TokenSource {
 
     /// A valid token, fetching one if there is none or it is due for refresh.
     pub async fn token(&self) -> Result<Secret> {
+        Ok(self.current().await?.value.clone())
+    }
+
+    /// A valid token as a ready `Authorization: Bearer …` value (marked sensitive).
+    pub async fn bearer(&self) -> Result<HeaderValue> {
+        Ok(self.current().await?.header.clone())
+    }
+
+    /// Drops the token behind `stale` (an `Authorization` value BT said has expired) so the next
+    /// call fetches anew. A token someone already replaced is left alone.
+    pub async fn invalidate(&self, stale: &HeaderValue) {
+        let mut cached = self.cached.write().await;
+        if cached.as_ref().is_some_and(|t| &t.header == stale) {
+            *cached = None;
+        }
+    }
+
+    async fn current(&self) -> Result<Arc<Token>> {
         if let Some(t) = self.fresh().await {
             return Ok(t);
         }
@@ -67,19 +89,9 @@ impl TokenSource {
         if let Some(t) = self.fresh().await {
             return Ok(t);
         }
-        let token = self.fetch().await?;
-        let value = token.value.clone();
-        *self.cached.write().await = Some(token);
-        Ok(value)
-    }
-
-    /// Drops `stale` (BT said it expired) so the next [`TokenSource::token`] fetches anew. A
-    /// token someone already replaced is left alone.
-    pub async fn invalidate(&self, stale: &Secret) {
-        let mut cached = self.cached.write().await;
-        if cached.as_ref().is_some_and(|t| &t.value == stale) {
-            *cached = None;
-        }
+        let token = Arc::new(self.fetch().await?);
+        *self.cached.write().await = Some(token.clone());
+        Ok(token)
     }
 
     /// How many token requests this source has made.
@@ -87,9 +99,9 @@ impl TokenSource {
         self.fetches.load(Ordering::Relaxed)
     }
 
-    async fn fresh(&self) -> Option<Secret> {
+    async fn fresh(&self) -> Option<Arc<Token>> {
         let cached = self.cached.read().await;
-        cached.as_ref().filter(|t| Instant::now() < t.refresh_at).map(|t| t.value.clone())
+        cached.as_ref().filter(|t| Instant::now() < t.refresh_at).cloned()
     }
 
     async fn fetch(&self) -> Result<Token> {
@@ -111,8 +123,11 @@ impl TokenSource {
         if value.is_empty() {
             return Err(HubError::Authentication { message: "the token endpoint answered with an empty token".into() });
         }
+        let mut header = HeaderValue::from_str(&format!("Bearer {value}"))
+            .map_err(|_| HubError::Authentication { message: "the token endpoint answered with a token that cannot go in an HTTP header".into() })?;
+        header.set_sensitive(true);
         let lifetime = lifetime.as_ref().and_then(seconds).map(Duration::from_secs).unwrap_or(DEFAULT_LIFETIME);
-        Ok(Token { value: Secret::new(value), refresh_at: Instant::now() + refresh_after(lifetime) })
+        Ok(Token { value: Secret::new(value), header, refresh_at: Instant::now() + refresh_after(lifetime) })
     }
 }
 

@@ -66,6 +66,15 @@ pub fn bt_order_id(field: &str, value: &str) -> Result<()> {
     check(field, value, &BT_ORDER_ID, "a BT order id (from the first KSU, e.g. 00125420)")
 }
 
+/// BT's `APIGW-Tracking-Header` pattern (`^[\w.~:@-]{1,255}$`), returned as the header value.
+pub fn tracking_id(field: &str, value: &str) -> Result<reqwest::header::HeaderValue> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_.~:@-".contains(c);
+    let header = (!value.is_empty() && value.len() <= 255 && value.chars().all(allowed))
+        .then(|| reqwest::header::HeaderValue::from_str(value).ok())
+        .flatten();
+    header.ok_or_else(|| HubError::invalid(field, format!("`{value}` is not a usable tracking id (1 to 255 letters, digits or _ . ~ : @ -)")))
+}
+
 pub fn not_empty(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         Err(HubError::invalid(field, "must not be empty"))
@@ -90,6 +99,8 @@ mod tests {
         service_id("s", "BBONE90099580").expect("service");
         external_id("e", "MY-REF-0001").expect("external");
         offering_code("o", "E0000160").expect("code");
+        tracking_id("t", "E02901").expect("sandbox scenario id");
+        tracking_id("t", "96bb97fa-b941-46bb-8c4e-86c616c28a13").expect("uuid");
     }
 
     #[test]
@@ -103,5 +114,9 @@ mod tests {
         assert!(external_id("e", "").is_err());
         assert!(external_id("e", "has space").is_err());
         assert!(offering_code("o", "FTTP 160_30M").is_err());
+        let e = tracking_id("tracking_id", "two words").expect_err("space");
+        assert!(e.to_string().contains("`tracking_id`"), "{e}");
+        assert!(tracking_id("t", "").is_err());
+        assert!(tracking_id("t", &"x".repeat(256)).is_err());
     }
 }

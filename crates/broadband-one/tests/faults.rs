@@ -177,3 +177,41 @@ async fn secrets_and_tokens_never_show_in_debug_output() {
     let shown = format!("{hub:?} {:?}", hub.config());
     assert!(!shown.contains("test-secret-value") && !shown.contains("tok-1"), "{shown}");
 }
+
+#[tokio::test]
+async fn an_unusable_tracking_id_is_refused_and_nothing_is_sent() {
+    let bt = Bt::start().await;
+    bt.on("GET", ADDRESS, vec![Reply::json(200, gold_paired())]);
+    let err = bt.hub().with_tracking_id("two words").search_addresses(&AddressQuery::postcode("SW12 8NX")).await.expect_err("refused");
+    assert!(matches!(&err, HubError::InvalidInput { field, .. } if field == "tracking_id"), "{err:?}");
+    assert!(bt.requests(ADDRESS).is_empty());
+}
+
+#[tokio::test]
+async fn the_generated_clients_a_hub_hands_out_carry_its_runtime() {
+    let bt = Bt::start().await;
+    bt.on("GET", ADDRESS, vec![Reply::json(503, json!({"code": "05", "message": "busy"})), Reply::json(200, gold_paired())]);
+    let hub = bt.hub();
+    let records = hub.address().get_geographic_address().postcode("SW12 8NX").send().await.expect("retried to success").into_inner();
+    assert_eq!(records.len(), 2);
+    let calls = bt.requests(ADDRESS);
+    assert_eq!(calls.len(), 2, "the 503 on a safe operation was retried");
+    assert_eq!(calls[1].header("authorization").as_deref(), Some("Bearer tok-1"));
+    let id = calls[1].header("apigw-tracking-header").expect("tracking header");
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    assert_eq!(hub.requests_sent(), 2);
+}
+
+#[tokio::test]
+async fn a_hub_built_on_the_callers_http_client_sends_through_it() {
+    let bt = Bt::start().await;
+    bt.on("GET", ADDRESS, vec![Reply::json(200, gold_paired())]);
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-shared-pool", reqwest::header::HeaderValue::from_static("yes"));
+    let http = reqwest::Client::builder().default_headers(headers).build().expect("client");
+    let hub = broadband_one::Hub::with_http_client(bt.config(), http).expect("hub");
+    hub.search_addresses(&AddressQuery::postcode("SW12 8NX")).await.expect("search");
+    let calls = bt.requests(ADDRESS);
+    assert_eq!(calls[0].header("x-shared-pool").as_deref(), Some("yes"));
+    assert_eq!(calls[0].header("authorization").as_deref(), Some("Bearer tok-1"));
+}

@@ -120,17 +120,13 @@ impl Hub {
             "requestedTimeSlot": [{ "validFor": { "startDateTime": uk_timestamp(search.earliest, 8)? } }],
         });
         let body: SearchTimeSlotRequest = serde_json::from_value(body).map_err(|e| HubError::invalid("slot_search", format!("cannot be sent to BT: {e}")))?;
-        let tid = self.tracking_id();
-        let answer = self
+        let send = self
             .appointments()
             .post_search_appointment()
-            .apigw_tracking_header(tid.as_str())
             .product_family(self.product_family()?)
             .body(body)
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
+            .send();
+        let answer = self.call(send).await?;
         Ok(answer
             .into_inner()
             .available_time_slot
@@ -146,17 +142,13 @@ impl Hub {
             "validFor": { "startDateTime": slot.start, "endDateTime": slot.end },
         });
         let body: CreateAppointmentRequest = serde_json::from_value(body).map_err(|e| HubError::invalid("slot", format!("cannot be sent to BT: {e}")))?;
-        let tid = self.tracking_id();
-        let answer = self
+        let send = self
             .appointments()
             .create_appointment()
-            .apigw_tracking_header(tid.as_str())
             .product_family(self.product_family()?)
             .body(body)
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
+            .send();
+        let answer = self.call(send).await?;
         let appointment = answer.into_inner();
         Ok(Reservation {
             id: appointment.id,

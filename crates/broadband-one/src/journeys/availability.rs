@@ -222,16 +222,12 @@ impl Hub {
         });
         let body: ProductOfferingQualificationRequest = serde_json::from_value(body)
             .map_err(|e| HubError::invalid("availability request", format!("cannot be sent to BT: {e}")))?;
-        let tid = self.tracking_id();
-        let answer = self
+        let send = self
             .availability()
             .create_product_offering_qualification()
-            .apigw_tracking_header(tid.as_str())
             .body(body)
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
+            .send();
+        let answer = self.call(send).await?;
         Ok(answer.into_inner().product_offering_qualification_item.into_iter().filter_map(Offer::from_item).collect())
     }
 
@@ -239,17 +235,13 @@ impl Hub {
     pub async fn line_availability(&self, premises: &Premises) -> Result<LineReport> {
         validate::openreach_key("premises.openreach_key", premises.openreach_key())?;
         let district = premises.district_code().ok_or_else(|| HubError::invalid("premises.district_code", "the Openreach record has no district code; BT returns it for Gold keys"))?;
-        let tid = self.tracking_id();
-        let answer = self
+        let send = self
             .lines()
             .get_line_availability()
-            .apigw_tracking_header(tid.as_str())
             .district_code(district)
             .nad(premises.openreach_key())
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
+            .send();
+        let answer = self.call(send).await?;
         Ok(LineReport::from_bt(answer.into_inner()))
     }
 

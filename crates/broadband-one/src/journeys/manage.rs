@@ -50,19 +50,15 @@ impl Hub {
         }
         body["productOrderItem"] = json!([item]);
         let body: ProductOrderUpdate = serde_json::from_value(body).map_err(|e| HubError::invalid("amendment", format!("cannot be sent to BT: {e}")))?;
-        let tid = self.tracking_id();
-        let answer = self
+        let send = self
             .orders()
             .patch_product_order()
-            .apigw_tracking_header(tid.as_str())
             .product_family(self.config().product_family.as_str())
             .apigw_client_id(self.api_client_id())
             .id(bt_order_id)
             .body(body)
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
+            .send();
+        let answer = self.call(send).await?;
         Ok(answer.status().as_u16())
     }
 
@@ -77,18 +73,14 @@ impl Hub {
             "cancellationReason": reason,
         });
         let body: CancelProductOrderCreate = serde_json::from_value(body).map_err(|e| HubError::invalid("cancel", format!("cannot be sent to BT: {e}")))?;
-        let tid = self.tracking_id();
-        let answer = self
+        let send = self
             .orders()
             .create_cancel_product_order()
-            .apigw_tracking_header(tid.as_str())
             .product_family(self.config().product_family.as_str())
             .apigw_client_id(self.api_client_id())
             .body(body)
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
+            .send();
+        let answer = self.call(send).await?;
         Ok(CancellationRequest { bt_order_id: bt_order_id.to_string(), state: None, accepted_with: answer.status().as_u16() })
     }
 

@@ -75,20 +75,15 @@ impl Hub {
     /// The assets of a service by its `BBONE…` id (BT returns the last completed state).
     pub async fn service(&self, service_id: &str) -> Result<Service> {
         validate::service_id("service_id", service_id)?;
-        let tid = self.tracking_id();
+        let send = self.inventory().list_product().service_id(service_id).send();
         let products = self
-            .inventory()
-            .list_product()
-            .apigw_tracking_header(tid.as_str())
-            .service_id(service_id)
-            .send()
+            .call(send)
             .await
-            .map_err(|e| match self.error(e, &tid) {
+            .map_err(|e| match e {
                 HubError::Rejected { status: 404, .. } => HubError::NotAvailable { reason: format!("BT has no service {service_id}") },
                 other => other,
             })?
             .into_inner();
-        self.done(&tid);
         let is_child = |p: &InventoryProduct| p.product_relationship.iter().any(|r| r.relationship_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("parent")));
         let parent = products
             .iter()

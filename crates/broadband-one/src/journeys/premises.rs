@@ -179,11 +179,9 @@ impl Hub {
     /// Searches both address databases, with fuzzy pairing and technology markers.
     pub async fn search_addresses(&self, query: &AddressQuery) -> Result<Vec<AddressRecord>> {
         query.validate()?;
-        let tid = self.tracking_id();
         let mut call = self
             .address()
             .get_geographic_address()
-            .apigw_tracking_header(tid.as_str())
             .is_fuzzy_match(true)
             .is_techonology_markers_required(true)
             .is_site_classification_required(true);
@@ -205,16 +203,11 @@ impl Hub {
         if let Some(v) = &query.uprn {
             call = call.uprn(v.as_str());
         }
-        match call.send().await {
-            Ok(rv) => {
-                self.done(&tid);
-                Ok(rv.into_inner().into_iter().filter_map(AddressRecord::from_bt).collect())
-            }
+        match self.call(call.send()).await {
+            Ok(rv) => Ok(rv.into_inner().into_iter().filter_map(AddressRecord::from_bt).collect()),
             // BT answers "no match" with 404 code 60; for a search that is an empty result.
-            Err(e) => match self.error(e, &tid) {
-                HubError::Rejected { status: 404, code, .. } if code.as_deref() == Some("60") => Ok(Vec::new()),
-                other => Err(other),
-            },
+            Err(HubError::Rejected { status: 404, code, .. }) if code.as_deref() == Some("60") => Ok(Vec::new()),
+            Err(other) => Err(other),
         }
     }
 
@@ -306,23 +299,19 @@ impl Hub {
         }
         let body: CreateGeographicAddressRequest = serde_json::from_value(body)
             .map_err(|e| HubError::invalid("address", format!("cannot be sent to BT: {e}")))?;
-        let tid = self.tracking_id();
-        let created = self
+        let send = self
             .address()
             .create_geographic_address()
-            .apigw_tracking_header(tid.as_str())
             .target(target)
             .body(body)
-            .send()
-            .await
-            .map_err(|e| self.error(e, &tid))?;
-        self.done(&tid);
-        let key = created.into_inner().id;
+            .send();
+        let (created, record) = self.call_recorded(send).await?;
+        let key = created.map_err(|e| record.error(e))?.into_inner().id;
         if key.is_empty() {
             return Err(HubError::UnexpectedResponse {
-                status: Some(201),
+                status: record.status(),
                 message: "BT created the address but returned no key".into(),
-                tracking_id: Some(tid),
+                tracking_id: Some(record.tracking_id().to_string()),
             });
         }
         Ok(key)
