@@ -75,7 +75,7 @@ impl TokenSource {
     /// call fetches anew. A token someone already replaced is left alone.
     pub async fn invalidate(&self, stale: &HeaderValue) {
         let mut cached = self.cached.write().await;
-        if cached.as_ref().is_some_and(|t| &t.header == stale) {
+        if cached.as_ref().is_some_and(|t| t.header == stale) {
             *cached = None;
         }
     }
