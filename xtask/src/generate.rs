@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::load::load_spec;
 use crate::passes::{self, BT_ERROR, PassReport, spec::operations};
+use crate::rewrites;
 
 /// The generated source of one crate.
 pub struct GeneratedSource {
@@ -42,10 +43,13 @@ pub fn generate_source(path: &Path, shown_path: &str) -> Result<GeneratedSource>
         .map_err(|e| anyhow!("progenitor could not generate httpmock helpers for {shown_path}: {e}"))?;
 
     let servers = servers_tokens(&value, shown_path);
+    let mut client = parse_file(quote! { #servers #client }, shown_path)?;
+    let mut passes = passes;
+    passes.extend(rewrites::rewrite(&mut client));
     let header = header(shown_path);
     Ok(GeneratedSource {
-        client: format!("{header}{}", pretty(quote! { #servers #client }, shown_path)?),
-        httpmock: format!("{header}{}", pretty(httpmock, shown_path)?),
+        client: format!("{header}{}", prettyplease::unparse(&client)),
+        httpmock: format!("{header}{}", prettyplease::unparse(&parse_file(httpmock, shown_path)?)),
         passes,
         title,
     })
@@ -110,10 +114,8 @@ fn servers_tokens(value: &Value, shown_path: &str) -> TokenStream {
     }
 }
 
-fn pretty(tokens: TokenStream, shown_path: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens)
-        .with_context(|| format!("progenitor produced Rust that does not parse for {shown_path}"))?;
-    Ok(prettyplease::unparse(&file))
+fn parse_file(tokens: TokenStream, shown_path: &str) -> Result<syn::File> {
+    syn::parse2(tokens).with_context(|| format!("progenitor produced Rust that does not parse for {shown_path}"))
 }
 
 /// Runs `f`, turning a panic into `Err(message)` without printing a panic trace.

@@ -11,6 +11,7 @@ mod crate_files;
 mod generate;
 mod load;
 mod passes;
+mod rewrites;
 mod workspace;
 
 use std::path::PathBuf;

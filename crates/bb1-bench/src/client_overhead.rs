@@ -52,23 +52,50 @@ impl Clients {
     }
 }
 
-pub fn run() -> Vec<Figure> {
-    let server = server::start();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime");
-    let (totals, ratios) = runtime.block_on(async {
-        let config = config_for(&server.base);
+impl Clients {
+    fn new(base: &str) -> Clients {
+        let config = config_for(base);
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .build()
             .expect("client");
-        let clients = Clients {
-            alone: bt_address::Client::new_with_client(&format!("{}/common", server.base), http.clone(), bt_core::Ctx::new().with_bearer_token("tok-0")),
+        Clients {
+            alone: bt_address::Client::new_with_client(&format!("{base}/common"), http.clone(), bt_core::Ctx::new().with_bearer_token("tok-0")),
             hub: Hub::with_http_client(config, http.clone()).expect("hub"),
             http,
-            url: format!("{}/common/geographicAddressManagement/v1/geographicAddress", server.base),
+            url: format!("{base}/common/geographicAddressManagement/v1/geographicAddress"),
             query: AddressQuery::postcode("SW12 8NX").street_nr("81"),
-        };
+        }
+    }
+}
+
+/// Runs one variant `calls` times, untimed, for a profiler (`valgrind --tool=callgrind`, `perf`):
+/// `bb1-bench profile-client hand|runtime|journey|alone [CALLS]`.
+pub fn profile(variant: &str, calls: usize) -> Result<(), String> {
+    let variant = match variant {
+        "hand" => Variant::HandWritten,
+        "runtime" => Variant::GeneratedWithRuntime,
+        "journey" => Variant::JourneyFunction,
+        "alone" => Variant::GeneratedAlone,
+        other => return Err(format!("unknown variant `{other}`; use hand, runtime, journey or alone")),
+    };
+    let server = server::start();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let clients = Clients::new(&server.base);
+        for _ in 0..calls {
+            clients.search(variant).await;
+        }
+    });
+    Ok(())
+}
+
+pub fn run() -> Vec<Figure> {
+    let server = server::start();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime");
+    let (totals, ratios) = runtime.block_on(async {
+        let clients = Clients::new(&server.base);
         // Warm every path: connection, token, allocator.
         for variant in VARIANTS {
             for _ in 0..WARM_UP {

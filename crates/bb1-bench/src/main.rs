@@ -36,6 +36,22 @@ fn main() {
     let json_path = args.iter().position(|a| a == "--json").and_then(|i| args.get(i + 1)).cloned();
     let only: Vec<&str> = args.iter().filter(|a| !a.starts_with("--") && Some(*a) != json_path.as_ref()).map(String::as_str).collect();
     let wanted = |name: &str| only.is_empty() || only.contains(&name);
+    if args.first().map(String::as_str) == Some("profile-client") {
+        let variant = args.get(1).map(String::as_str).unwrap_or("runtime");
+        let calls = match args.get(2).map(|n| n.parse::<usize>()) {
+            None => 3000,
+            Some(Ok(n)) => n,
+            Some(Err(_)) => {
+                eprintln!("error: CALLS must be a whole number");
+                std::process::exit(2);
+            }
+        };
+        if let Err(e) = client_overhead::profile(variant, calls) {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+        return;
+    }
     let mut figures = Vec::new();
     if wanted("client") {
         figures.extend(client_overhead::run());

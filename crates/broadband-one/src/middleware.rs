@@ -2,6 +2,7 @@
 //! expired token, retries where a repeat is safe, and a tracing span per operation.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,64 +51,100 @@ impl HubMiddleware {
         self.sent.load(Ordering::Relaxed)
     }
 
-    async fn send(
-        &self,
-        client: &reqwest::Client,
+    /// Sends once; only an answer that may call for another attempt (a transient failure of a
+    /// safe operation, a 401, a 429/503/504 on a safe operation) goes on to [`Self::send_again`].
+    ///
+    /// The request is handed to reqwest before the returned future is built, and the rare path
+    /// is boxed, so the future every call allocates holds little more than the spare copy: a
+    /// future's captured arguments and its awaited futures do not share space, and the first
+    /// version of this loop made a 3.6 KiB allocation per call.
+    fn send<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
         let repeatable = is_safe_to_repeat(operation_id);
         let started = Instant::now();
+        let spare = request.try_clone();
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let first = client.execute(request);
+        async move {
+            let outcome = first.await;
+            let settled = match &outcome {
+                Ok(response) => response.status() != 401 && !(repeatable && is_retryable_status(response.status().as_u16())),
+                Err(e) => !(repeatable && is_transient(e)),
+            };
+            let result = if settled { outcome.map(finish) } else { Box::pin(self.send_again(client, outcome, spare, repeatable, started)).await };
+            if let Err(e) = &result {
+                tracing::warn!(operation = operation_id, error = %e, "BT call failed");
+            }
+            result
+        }
+    }
+
+    /// Acts on an answer that may call for another attempt, and keeps going until one settles:
+    /// safe operations are retried with backoff; any operation is sent once more with a new token
+    /// after a 401 whose body says the token expired (BT code 42).
+    async fn send_again(
+        &self,
+        client: &reqwest::Client,
+        mut outcome: reqwest::Result<reqwest::Response>,
+        mut spare: Option<reqwest::Request>,
+        repeatable: bool,
+        started: Instant,
+    ) -> reqwest::Result<reqwest::Response> {
         let mut attempt = 1;
         let mut refreshed = false;
-        let mut request = request;
         loop {
-            let spare = request.try_clone();
-            self.sent.fetch_add(1, Ordering::Relaxed);
-            let response = match client.execute(request).await {
-                Ok(response) => response,
+            let again = match outcome {
                 Err(e) => {
-                    let transient = e.is_connect() || e.is_timeout() || e.is_request();
-                    let wait = if repeatable && transient { self.backoff(attempt, None, started) } else { None };
+                    let wait = if repeatable && is_transient(&e) { self.backoff(attempt, None, started) } else { None };
                     match (wait, spare) {
                         (Some(wait), Some(again)) => {
                             tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying a safe operation");
                             tokio::time::sleep(wait).await;
                             attempt += 1;
-                            request = again;
-                            continue;
+                            again
                         }
                         _ => return Err(e),
                     }
                 }
-            };
-            if response.status() == 401 && !refreshed {
-                // A 401 was refused at the gateway, so sending again is safe for every
-                // operation; do it once, and only when the token expired (BT code 42).
-                let (response, expired) = read_401(response).await?;
-                if expired {
+                Ok(response) if response.status() == 401 && !refreshed => {
+                    // A 401 was refused at the gateway, so sending again is safe for every
+                    // operation; do it once, and only when the token expired (BT code 42).
+                    let (response, expired) = read_401(response).await?;
                     let stale = spare.as_ref().and_then(|r| r.headers().get(AUTHORIZATION).cloned());
-                    if let (Some(mut again), Some(bearer)) = (spare, self.fresh_bearer(stale).await) {
-                        again.headers_mut().insert(AUTHORIZATION, bearer);
-                        refreshed = true;
-                        request = again;
-                        tracing::info!(attempt, "token expired; sending once more with a new token");
-                        continue;
+                    match (expired, spare) {
+                        (true, Some(mut again)) => match self.fresh_bearer(stale).await {
+                            Some(bearer) => {
+                                again.headers_mut().insert(AUTHORIZATION, bearer);
+                                refreshed = true;
+                                tracing::info!(attempt, "token expired; sending once more with a new token");
+                                again
+                            }
+                            None => return Ok(finish(response)),
+                        },
+                        _ => return Ok(finish(response)),
                     }
                 }
-                return Ok(finish(response));
-            }
-            if repeatable && matches!(response.status().as_u16(), 429 | 503 | 504) {
-                let wait = self.backoff(attempt, retry_after_header(&response), started);
-                if let (Some(wait), Some(again)) = (wait, spare) {
-                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, status = response.status().as_u16(), "retrying a safe operation");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                    request = again;
-                    continue;
+                Ok(response) if repeatable && is_retryable_status(response.status().as_u16()) => {
+                    let wait = self.backoff(attempt, retry_after_header(&response), started);
+                    match (wait, spare) {
+                        (Some(wait), Some(again)) => {
+                            tracing::info!(attempt, wait_ms = wait.as_millis() as u64, status = response.status().as_u16(), "retrying a safe operation");
+                            tokio::time::sleep(wait).await;
+                            attempt += 1;
+                            again
+                        }
+                        _ => return Ok(finish(response)),
+                    }
                 }
-            }
-            return Ok(finish(response));
+                Ok(response) => return Ok(finish(response)),
+            };
+            spare = again.try_clone();
+            self.sent.fetch_add(1, Ordering::Relaxed);
+            outcome = client.execute(again).await;
         }
     }
 
@@ -161,15 +198,20 @@ impl Middleware for HubMiddleware {
         {
             span.record("tracking_id", id);
         }
+        let call = self.send(client, request, operation_id);
+        if span.is_disabled() {
+            // Nobody listens at INFO: skip the span's clock reads and bookkeeping on every call.
+            return Box::pin(call);
+        }
         Box::pin(
             async move {
                 let started = Instant::now();
-                let result = self.send(client, request, operation_id).await;
+                let result = call.await;
                 let span = tracing::Span::current();
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
-                match &result {
-                    Ok(r) => tracing::info!(status = r.status().as_u16(), "BT answered"),
-                    Err(e) => tracing::warn!(error = %e, "BT call failed"),
+                if let Ok(r) = &result {
+                    span.record("status", r.status().as_u16());
+                    tracing::info!(status = r.status().as_u16(), "BT answered");
                 }
                 result
             }
@@ -178,11 +220,9 @@ impl Middleware for HubMiddleware {
     }
 }
 
-/// Notes the status on the call's span and record, and hands the response on.
+/// Notes the status in the call's record, and hands the response on.
 fn finish(response: reqwest::Response) -> reqwest::Response {
-    let status = response.status().as_u16();
-    tracing::Span::current().record("status", status);
-    call::record_status(status);
+    call::record_status(response.status().as_u16());
     response
 }
 
@@ -194,6 +234,16 @@ async fn read_401(response: reqwest::Response) -> reqwest::Result<(reqwest::Resp
     Ok((rebuild_response(status, version, headers, url, body), expired))
 }
 
+/// A failure where the request may not have reached BT, or BT may not have acted on it.
+fn is_transient(e: &reqwest::Error) -> bool {
+    e.is_connect() || e.is_timeout() || e.is_request()
+}
+
+/// Statuses that say "not now" rather than "no".
+fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 503 | 504)
+}
+
 fn retry_after_header(response: &reqwest::Response) -> Option<Duration> {
     let seconds: u64 = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
     Some(Duration::from_secs(seconds.min(60)))
@@ -201,6 +251,8 @@ fn retry_after_header(response: &reqwest::Response) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// Each listed name must be an operation of a generated client, or the list silently
     /// protects nothing.
     #[test]
@@ -219,5 +271,23 @@ mod tests {
         }
         assert!(!super::is_safe_to_repeat("create_product_order"));
         assert!(!super::is_safe_to_repeat("create_appointment"));
+    }
+
+    /// Every call allocates the futures `prepare` and `execute` return. Keeping them well under
+    /// 1 KiB keeps that allocation on the allocator's fast path (glibc's per-thread cache ends
+    /// at 1,032 bytes); an earlier version allocated 3.6 KiB per call and cost measurable CPU.
+    #[test]
+    fn the_futures_every_call_allocates_stay_small() {
+        use bt_core::Middleware;
+        let secret = crate::secret::Secret::new("s".to_string());
+        let tokens = TokenSource::new("http://127.0.0.1:9/oauth/accesstoken", "id", &secret, reqwest::Client::builder()).expect("token source");
+        let middleware = HubMiddleware::new(Arc::new(tokens), RetryPolicy::default());
+        let client = reqwest::Client::new();
+        let request = || reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1:9/x".parse().expect("static url"));
+        let execute = std::mem::size_of_val(&*middleware.execute(&client, request(), "get_geographic_address"));
+        let mut r = request();
+        let prepare = std::mem::size_of_val(&*middleware.prepare(&mut r, "get_geographic_address"));
+        assert!(execute <= 640, "execute future: {execute} bytes");
+        assert!(prepare <= 64, "prepare future: {prepare} bytes");
     }
 }

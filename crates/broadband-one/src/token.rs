@@ -8,7 +8,9 @@ use base64::Engine;
 use bt_oauth::types::{AccessTokenRequest, AccessTokenResponse, GrantType};
 use rand::Rng;
 use reqwest::header::HeaderValue;
-use tokio::sync::{Mutex, RwLock};
+use std::sync::{Mutex as StdMutex, PoisonError};
+
+use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::{HubError, Result};
@@ -31,7 +33,8 @@ struct Token {
 pub struct TokenSource {
     client: bt_oauth::Client,
     /// Shared, so handing the current token to a request is a reference-count increment.
-    cached: RwLock<Option<Arc<Token>>>,
+    /// A std mutex: it is held only to copy a pointer, never across an await.
+    cached: StdMutex<Option<Arc<Token>>>,
     /// Held while fetching, so a cold burst of calls makes one token request.
     fetching: Mutex<()>,
     fetches: AtomicU64,
@@ -55,7 +58,7 @@ impl TokenSource {
             .map_err(|e| HubError::invalid("tls", format!("cannot build the HTTP client: {e}")))?;
         Ok(TokenSource {
             client: bt_oauth::Client::new_with_client(base, http, bt_core::Ctx::new()),
-            cached: RwLock::new(None),
+            cached: StdMutex::new(None),
             fetching: Mutex::new(()),
             fetches: AtomicU64::new(0),
         })
@@ -68,29 +71,33 @@ impl TokenSource {
 
     /// A valid token as a ready `Authorization: Bearer …` value (marked sensitive).
     pub async fn bearer(&self) -> Result<HeaderValue> {
-        Ok(self.current().await?.header.clone())
+        if let Some(t) = self.fresh() {
+            return Ok(t.header.clone());
+        }
+        // Boxed: the fetch holds a whole token request, and every call awaits this future.
+        Ok(Box::pin(self.current()).await?.header.clone())
     }
 
     /// Drops the token behind `stale` (an `Authorization` value BT said has expired) so the next
     /// call fetches anew. A token someone already replaced is left alone.
     pub async fn invalidate(&self, stale: &HeaderValue) {
-        let mut cached = self.cached.write().await;
+        let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
         if cached.as_ref().is_some_and(|t| t.header == stale) {
             *cached = None;
         }
     }
 
     async fn current(&self) -> Result<Arc<Token>> {
-        if let Some(t) = self.fresh().await {
+        if let Some(t) = self.fresh() {
             return Ok(t);
         }
         let _guard = self.fetching.lock().await;
         // Someone else may have fetched while we waited for the lock.
-        if let Some(t) = self.fresh().await {
+        if let Some(t) = self.fresh() {
             return Ok(t);
         }
         let token = Arc::new(self.fetch().await?);
-        *self.cached.write().await = Some(token.clone());
+        *self.cached.lock().unwrap_or_else(PoisonError::into_inner) = Some(token.clone());
         Ok(token)
     }
 
@@ -99,8 +106,8 @@ impl TokenSource {
         self.fetches.load(Ordering::Relaxed)
     }
 
-    async fn fresh(&self) -> Option<Arc<Token>> {
-        let cached = self.cached.read().await;
+    fn fresh(&self) -> Option<Arc<Token>> {
+        let cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
         cached.as_ref().filter(|t| Instant::now() < t.refresh_at).cloned()
     }
 

@@ -4501,29 +4501,44 @@ pub mod builder {
                 "{}/geographicAddressManagement/v1/geographicAddress", client.baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_client_id {
-                header_map.append("APIGW-Client-Id", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = recaptcha_response_token {
                 header_map
-                    .append("Recaptcha-Response-Token", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "recaptcha-response-token",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = udid {
-                header_map.append("UDID", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("udid"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = bt_duns {
-                header_map.append("btDuns", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("btduns"),
+                        value.to_string().try_into()?,
+                    );
             }
             #[allow(unused_mut)]
             let mut request = client
@@ -4533,45 +4548,39 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(
-                    &progenitor_client::QueryParam::new("addressSource", &address_source),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("buildingName", &building_name),
-                )
-                .query(&progenitor_client::QueryParam::new("city", &city))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(
-                    &progenitor_client::QueryParam::new("isFuzzyMatch", &is_fuzzy_match),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "isSiteClassificationRequired",
-                        &is_site_classification_required,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "isSpatialRefBng",
-                        &is_spatial_ref_bng,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "isTechonologyMarkersRequired",
-                        &is_techonology_markers_required,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("locality", &locality))
-                .query(&progenitor_client::QueryParam::new("postcode", &postcode))
-                .query(&progenitor_client::QueryParam::new("streetName", &street_name))
-                .query(&progenitor_client::QueryParam::new("streetNr", &street_nr))
-                .query(&progenitor_client::QueryParam::new("subBuilding", &sub_building))
-                .query(&progenitor_client::QueryParam::new("subLocality", &sub_locality))
-                .query(&progenitor_client::QueryParam::new("subStreet", &sub_street))
-                .query(&progenitor_client::QueryParam::new("uprn", &uprn))
                 .headers(header_map)
                 .build()?;
+            ::bt_core::write_query(
+                    &mut request,
+                    |query| {
+                        query.push("addressSource", &address_source)?;
+                        query.push("buildingName", &building_name)?;
+                        query.push("city", &city)?;
+                        query.push("id", &id)?;
+                        query.push("isFuzzyMatch", &is_fuzzy_match)?;
+                        query
+                            .push(
+                                "isSiteClassificationRequired",
+                                &is_site_classification_required,
+                            )?;
+                        query.push("isSpatialRefBng", &is_spatial_ref_bng)?;
+                        query
+                            .push(
+                                "isTechonologyMarkersRequired",
+                                &is_techonology_markers_required,
+                            )?;
+                        query.push("locality", &locality)?;
+                        query.push("postcode", &postcode)?;
+                        query.push("streetName", &street_name)?;
+                        query.push("streetNr", &street_nr)?;
+                        query.push("subBuilding", &sub_building)?;
+                        query.push("subLocality", &sub_locality)?;
+                        query.push("subStreet", &sub_street)?;
+                        query.push("uprn", &uprn)?;
+                        Ok(())
+                    },
+                )
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "get_geographic_address",
             };
@@ -4746,22 +4755,28 @@ pub mod builder {
                 "{}/geographicAddressManagement/v1/geographicAddress", client.baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = bt_duns {
-                header_map.append("btDuns", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("btduns"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = target {
-                header_map.append("target", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("target"),
+                        value.to_string().try_into()?,
+                    );
             }
             #[allow(unused_mut)]
             let mut request = client

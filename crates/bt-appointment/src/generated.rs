@@ -2196,18 +2196,20 @@ pub mod builder {
                 "{}/appointmentManagement/v4/appointment", client.baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
-            header_map.append("productFamily", product_family.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("productfamily"),
+                    product_family.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2373,18 +2375,20 @@ pub mod builder {
                 "{}/appointmentManagement/v4/searchTimeSlot", client.baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
-            header_map.append("productFamily", product_family.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("productfamily"),
+                    product_family.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client

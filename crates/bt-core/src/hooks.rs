@@ -8,14 +8,11 @@ use crate::{BtError, Ctx};
 /// BT's end-to-end tracking header. BT's sandbox picks its error scenarios by its value.
 pub const TRACKING_HEADER: &str = "APIGW-Tracking-Header";
 
-/// progenitor adds `api-version: <info.version>` to every request; BT does not define it.
-const PROGENITOR_VERSION_HEADER: &str = "api-version";
-
 /// How much of a non-JSON error body is kept: enough to recognise an HTML error page.
 const NON_JSON_BODY_LIMIT: usize = 512;
 
-/// Stamps a request before it is sent: drops progenitor's `api-version`, adds a fresh UUID
-/// `APIGW-Tracking-Header` unless the caller set one, adds the context's bearer token unless the
+/// Stamps a request before it is sent: adds a fresh UUID `APIGW-Tracking-Header` unless the
+/// caller set one, adds the context's bearer token unless the
 /// request already carries `Authorization`, then runs the middleware's `prepare`.
 pub async fn prepare_request(
     ctx: &Ctx,
@@ -23,7 +20,6 @@ pub async fn prepare_request(
     operation_id: &'static str,
 ) -> Result<(), String> {
     let headers = request.headers_mut();
-    headers.remove(PROGENITOR_VERSION_HEADER);
     if !headers.contains_key(TRACKING_HEADER) {
         let id = uuid::Uuid::new_v4().to_string();
         // A hyphenated UUID is always a valid header value.
@@ -112,18 +108,15 @@ mod tests {
 
     fn request() -> reqwest::Request {
         let url = "http://127.0.0.1/x".parse().expect("static url");
-        let mut r = reqwest::Request::new(reqwest::Method::GET, url);
-        r.headers_mut().insert("api-version", HeaderValue::from_static("0.2"));
-        r
+        reqwest::Request::new(reqwest::Method::GET, url)
     }
 
     #[tokio::test]
-    async fn adds_a_uuid_tracking_header_and_drops_api_version() {
+    async fn adds_a_uuid_tracking_header_and_no_token_without_one() {
         let mut r = request();
         prepare_request(&Ctx::new(), &mut r, "op").await.expect("prepared");
         let id = r.headers()[TRACKING_HEADER].to_str().expect("ascii");
         assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
-        assert!(!r.headers().contains_key("api-version"));
         assert!(!r.headers().contains_key(AUTHORIZATION));
     }
 

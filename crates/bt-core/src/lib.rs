@@ -16,11 +16,13 @@ mod ctx;
 pub mod environment;
 mod error;
 mod hooks;
+mod query;
 
 pub use ctx::{BoxFuture, Ctx, Middleware};
 pub use environment::{ApiFamily, Environment};
 pub use error::{ApigeeFault, BtError};
 pub use hooks::{TRACKING_HEADER, normalise_error_body, prepare_request, rebuild_response};
+pub use query::{QueryWriter, write_query};
 
 #[doc(hidden)]
 pub mod __private {

@@ -820,13 +820,6 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/oauth/accesstoken", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -836,9 +829,16 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .form_urlencoded(&body)?
-                .query(&progenitor_client::QueryParam::new("grant_type", &grant_type))
                 .headers(header_map)
                 .build()?;
+            ::bt_core::write_query(
+                    &mut request,
+                    |query| {
+                        query.push("grant_type", &grant_type)?;
+                        Ok(())
+                    },
+                )
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "create_access_token",
             };

@@ -2177,16 +2177,14 @@ pub mod builder {
                 .baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
             #[allow(unused_mut)]
             let mut request = client

@@ -1246,16 +1246,14 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/productInventory/v4/product", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
             #[allow(unused_mut)]
             let mut request = client
@@ -1265,9 +1263,16 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("serviceId", &service_id))
                 .headers(header_map)
                 .build()?;
+            ::bt_core::write_query(
+                    &mut request,
+                    |query| {
+                        query.push("serviceId", &service_id)?;
+                        Ok(())
+                    },
+                )
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "list_product",
             };

@@ -4651,21 +4651,27 @@ pub mod builder {
                 "{}/productOrderingManagement/v4/cancelProductOrder", client.baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_client_id {
-                header_map.append("APIGW-Client-Id", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
-            header_map.append("productFamily", product_family.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("productfamily"),
+                    product_family.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4859,21 +4865,27 @@ pub mod builder {
                 "{}/productOrderingManagement/v4/productOrder", client.baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_client_id {
-                header_map.append("APIGW-Client-Id", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
-            header_map.append("productFamily", product_family.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("productfamily"),
+                    product_family.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4882,9 +4894,16 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("externalId", &external_id))
                 .headers(header_map)
                 .build()?;
+            ::bt_core::write_query(
+                    &mut request,
+                    |query| {
+                        query.push("externalId", &external_id)?;
+                        Ok(())
+                    },
+                )
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "list_product_order",
             };
@@ -5062,21 +5081,27 @@ pub mod builder {
                 "{}/productOrderingManagement/v4/productOrder", client.baseurl,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_client_id {
-                header_map.append("APIGW-Client-Id", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
-            header_map.append("productFamily", product_family.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("productfamily"),
+                    product_family.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5260,21 +5285,27 @@ pub mod builder {
                 encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_client_id {
-                header_map.append("APIGW-Client-Id", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
-            header_map.append("productFamily", product_family.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("productfamily"),
+                    product_family.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5479,21 +5510,27 @@ pub mod builder {
                 encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = apigw_client_id {
-                header_map.append("APIGW-Client-Id", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
+                        value.to_string().try_into()?,
+                    );
             }
             if let Some(value) = apigw_tracking_header {
                 header_map
-                    .append("APIGW-Tracking-Header", value.to_string().try_into()?);
+                    .append(
+                        ::reqwest::header::HeaderName::from_static(
+                            "apigw-tracking-header",
+                        ),
+                        value.to_string().try_into()?,
+                    );
             }
-            header_map.append("productFamily", product_family.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("productfamily"),
+                    product_family.to_string().try_into()?,
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
