@@ -15,9 +15,8 @@ use crate::report::Figure;
 use crate::{config_for, server};
 
 const CALLS: usize = 20_000;
-/// The variants take turns in rounds, so drift on a noisy machine hits every one alike; each
-/// ratio is the median of its per-round ratios.
-const ROUNDS: usize = 10;
+/// The calls are reported in this many blocks, to show the spread within one run.
+const BLOCKS: usize = 10;
 const WARM_UP: usize = 500;
 
 #[derive(Clone, Copy)]
@@ -81,6 +80,7 @@ pub fn profile(variant: &str, calls: usize) -> Result<(), String> {
         other => return Err(format!("unknown variant `{other}`; use hand, runtime, journey or alone")),
     };
     let server = server::start();
+    crate::cpu::pin_current_thread(server::CLIENT_CPU);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let clients = Clients::new(&server.base);
@@ -93,8 +93,9 @@ pub fn profile(variant: &str, calls: usize) -> Result<(), String> {
 
 pub fn run() -> Vec<Figure> {
     let server = server::start();
+    crate::cpu::pin_current_thread(server::CLIENT_CPU);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime");
-    let (totals, ratios) = runtime.block_on(async {
+    let cpu = runtime.block_on(async {
         let clients = Clients::new(&server.base);
         // Warm every path: connection, token, allocator.
         for variant in VARIANTS {
@@ -102,61 +103,63 @@ pub fn run() -> Vec<Figure> {
                 clients.search(variant).await;
             }
         }
-        let mut totals = [Duration::ZERO; 4];
-        let mut ratios: [Vec<f64>; 4] = Default::default();
-        for _ in 0..ROUNDS {
-            let mut round = [Duration::ZERO; 4];
-            for (i, variant) in VARIANTS.into_iter().enumerate() {
+        // Interleaved call by call (the order rotating), so whatever the machine does, it does
+        // to every variant alike. Each call is timed on its own; the cost of reading the clock is
+        // measured the same way and taken off.
+        let mut cpu = [[Duration::ZERO; 4]; BLOCKS];
+        let mut clock = Duration::ZERO;
+        for call in 0..CALLS {
+            let block = &mut cpu[call * BLOCKS / CALLS];
+            for k in 0..VARIANTS.len() {
+                let i = (call + k) % VARIANTS.len();
                 let started = thread_cpu();
-                for _ in 0..CALLS / ROUNDS {
-                    clients.search(variant).await;
-                }
-                round[i] = thread_cpu() - started;
-                totals[i] += round[i];
+                clients.search(VARIANTS[i]).await;
+                block[i] += thread_cpu() - started;
             }
-            for i in 0..4 {
-                ratios[i].push(round[i].as_secs_f64() / round[0].as_secs_f64().max(1e-9));
-            }
+            let started = thread_cpu();
+            clock += thread_cpu() - started;
         }
-        (totals, ratios.map(median))
+        let clock_per_block = clock / BLOCKS as u32;
+        cpu.map(|block| block.map(|d| d.saturating_sub(clock_per_block)))
     });
-    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / CALLS as f64;
-    let [hand, runtime_ratio, journey_ratio, alone_ratio] = [0, 1, 2, 3].map(|i| (per_call(totals[i]), ratios[i]));
+    let total = |i: usize| cpu.iter().map(|block| block[i]).sum::<Duration>();
+    let per_call = |i: usize| total(i).as_secs_f64() * 1e6 / CALLS as f64;
+    let ratio = |i: usize| total(i).as_secs_f64() / total(0).as_secs_f64().max(1e-9);
+    // The spread of the ratio over the blocks shows how far one run can be trusted.
+    let spread = |i: usize| {
+        let ratios: Vec<f64> = cpu.iter().map(|b| b[i].as_secs_f64() / b[0].as_secs_f64().max(1e-9)).collect();
+        let (lo, hi) = ratios.iter().fold((f64::MAX, f64::MIN), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
+        format!("{lo:.2}–{hi:.2} over {BLOCKS} blocks")
+    };
+    let runtime_ratio = ratio(1);
     vec![
         Figure::ratio(
             "client overhead",
             format!(
-                "{CALLS} address searches, median of {ROUNDS} rounds: the generated client under the facade runtime {:.1} µs CPU/call, hand-written reqwest {:.1} µs CPU/call",
-                runtime_ratio.0, hand.0
+                "{CALLS} address searches each: the generated client under the facade runtime {:.1} µs CPU/call, hand-written reqwest {:.1} µs CPU/call ({})",
+                per_call(1),
+                per_call(0),
+                spread(1)
             ),
-            runtime_ratio.1,
+            runtime_ratio,
             "≤ 1.10",
-            runtime_ratio.1 <= 1.10,
+            runtime_ratio <= 1.10,
         ),
         Figure::ratio(
             "journey function",
-            format!("Hub::search_addresses, which also builds the facade's AddressRecords: {:.1} µs CPU/call", journey_ratio.0),
-            journey_ratio.1,
+            format!("Hub::search_addresses, which also builds the facade's AddressRecords: {:.1} µs CPU/call ({})", per_call(2), spread(2)),
+            ratio(2),
             "(context)",
             true,
         ),
         Figure::ratio(
             "generated client alone",
-            format!("the generated client with bt-core's hooks only (static token, no facade runtime): {:.1} µs CPU/call", alone_ratio.0),
-            alone_ratio.1,
+            format!("the generated client with bt-core's hooks only (static token, no facade runtime): {:.1} µs CPU/call ({})", per_call(3), spread(3)),
+            ratio(3),
             "(context)",
             true,
         ),
     ]
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
 }
 
 async fn generated_search(client: &bt_address::Client) {

@@ -6,6 +6,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::routing::{get, post};
 
+/// The server's core; the client benchmark runs its client on [`CLIENT_CPU`].
+pub const SERVER_CPU: usize = 1;
+pub const CLIENT_CPU: usize = 0;
+
 pub struct FixedServer {
     pub base: String,
     pub token_requests: Arc<AtomicU64>,
@@ -33,7 +37,13 @@ pub fn start() -> FixedServer {
     let body = Arc::new(address_body());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("server runtime");
+        crate::cpu::pin_current_thread(SERVER_CPU);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .on_thread_start(|| crate::cpu::pin_current_thread(SERVER_CPU))
+            .enable_all()
+            .build()
+            .expect("server runtime");
         runtime.block_on(async move {
             let app = Router::new()
                 .route(

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 
-use bt_core::TRACKING_HEADER;
+use bt_core::TRACKING_HEADER_NAME;
 use reqwest::header::HeaderValue;
 
 tokio::task_local! {
@@ -53,9 +53,9 @@ pub(crate) fn stamp_tracking_id(request: &mut reqwest::Request) {
     let _outside_a_scope = CALL.try_with(|slot| {
         let mut record = slot.borrow_mut();
         if let Some(fixed) = &record.fixed_tracking_id {
-            request.headers_mut().insert(TRACKING_HEADER, fixed.clone());
+            request.headers_mut().insert(TRACKING_HEADER_NAME, fixed.clone());
         }
-        record.tracking_id = request.headers().get(TRACKING_HEADER).cloned();
+        record.tracking_id = request.headers().get(&TRACKING_HEADER_NAME).cloned();
     });
 }
 
@@ -71,7 +71,7 @@ mod tests {
     fn request() -> reqwest::Request {
         let url = "http://127.0.0.1/x".parse().expect("static url");
         let mut r = reqwest::Request::new(reqwest::Method::GET, url);
-        r.headers_mut().insert(TRACKING_HEADER, HeaderValue::from_static("generated-id"));
+        r.headers_mut().insert(TRACKING_HEADER_NAME, HeaderValue::from_static("generated-id"));
         r
     }
 
@@ -91,7 +91,7 @@ mod tests {
         let (sent, record) = recorded(Some(HeaderValue::from_static("E02901")), async {
             let mut r = request();
             stamp_tracking_id(&mut r);
-            r.headers()[TRACKING_HEADER].clone()
+            r.headers()[TRACKING_HEADER_NAME].clone()
         })
         .await;
         assert_eq!(sent, "E02901");
@@ -114,6 +114,6 @@ mod tests {
         let mut r = request();
         stamp_tracking_id(&mut r);
         record_status(200);
-        assert_eq!(r.headers()[TRACKING_HEADER], "generated-id");
+        assert_eq!(r.headers()[TRACKING_HEADER_NAME], "generated-id");
     }
 }

@@ -69,10 +69,15 @@ impl TokenSource {
         Ok(self.current().await?.value.clone())
     }
 
+    /// The cached token as an `Authorization` value, if it is not yet due for refresh.
+    pub fn cached_bearer(&self) -> Option<HeaderValue> {
+        self.fresh().map(|t| t.header.clone())
+    }
+
     /// A valid token as a ready `Authorization: Bearer …` value (marked sensitive).
     pub async fn bearer(&self) -> Result<HeaderValue> {
-        if let Some(t) = self.fresh() {
-            return Ok(t.header.clone());
+        if let Some(header) = self.cached_bearer() {
+            return Ok(header);
         }
         // Boxed: the fetch holds a whole token request, and every call awaits this future.
         Ok(Box::pin(self.current()).await?.header.clone())

@@ -1,12 +1,15 @@
 //! What the generated clients run around every request (wired in by [`crate::impl_hooks!`]).
 
 use reqwest::ResponseBuilderExt;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::{BtError, Ctx};
 
 /// BT's end-to-end tracking header. BT's sandbox picks its error scenarios by its value.
 pub const TRACKING_HEADER: &str = "APIGW-Tracking-Header";
+
+/// [`TRACKING_HEADER`] as a ready header name: looking it up by string parses it on every call.
+pub const TRACKING_HEADER_NAME: HeaderName = HeaderName::from_static("apigw-tracking-header");
 
 /// How much of a non-JSON error body is kept: enough to recognise an HTML error page.
 const NON_JSON_BODY_LIMIT: usize = 512;
@@ -20,11 +23,12 @@ pub async fn prepare_request(
     operation_id: &'static str,
 ) -> Result<(), String> {
     let headers = request.headers_mut();
-    if !headers.contains_key(TRACKING_HEADER) {
-        let id = uuid::Uuid::new_v4().to_string();
+    if !headers.contains_key(&TRACKING_HEADER_NAME) {
+        let mut id = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        uuid::Uuid::new_v4().hyphenated().encode_lower(&mut id);
         // A hyphenated UUID is always a valid header value.
-        if let Ok(value) = HeaderValue::from_str(&id) {
-            headers.insert(TRACKING_HEADER, value);
+        if let Ok(value) = HeaderValue::from_bytes(&id) {
+            headers.insert(TRACKING_HEADER_NAME, value);
         }
     }
     if let Some(token) = ctx.bearer_token()

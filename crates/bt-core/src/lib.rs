@@ -21,7 +21,7 @@ mod query;
 pub use ctx::{BoxFuture, Ctx, Middleware};
 pub use environment::{ApiFamily, Environment};
 pub use error::{ApigeeFault, BtError};
-pub use hooks::{TRACKING_HEADER, normalise_error_body, prepare_request, rebuild_response};
+pub use hooks::{TRACKING_HEADER, TRACKING_HEADER_NAME, normalise_error_body, prepare_request, rebuild_response};
 pub use query::{QueryWriter, write_query};
 
 #[doc(hidden)]
