@@ -22,6 +22,8 @@ pub const REWRITES: &[Rewrite] = &[
     Rewrite { name: "drop-api-version-header", run: drop_api_version_header },
     Rewrite { name: "static-header-names", run: static_header_names },
     Rewrite { name: "one-query-write", run: one_query_write },
+    Rewrite { name: "response-headers-moved", run: response_headers_moved },
+    Rewrite { name: "eager-request-build", run: eager_request_build },
 ];
 
 /// Runs every rewrite in order.
@@ -116,6 +118,86 @@ pub fn one_query_write(file: &mut syn::File) -> usize {
     let mut merger = Merger(0);
     merger.visit_file_mut(file);
     merger.0
+}
+
+/// `ResponseValue::from_response(response)` copies the response's headers and then drops the
+/// response; `bt_core::response_value` moves them instead.
+pub fn response_headers_moved(file: &mut syn::File) -> usize {
+    struct Mover(usize);
+    impl VisitMut for Mover {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            visit_mut::visit_expr_call_mut(self, call);
+            let path = call.func.to_token_stream().to_string().replace(' ', "");
+            if path == "ResponseValue::from_response" && call.args.len() == 1 {
+                call.func = parse_quote!(::bt_core::response_value);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut mover = Mover(0);
+    mover.visit_file_mut(file);
+    mover.0
+}
+
+/// A builder's `async fn send(self)` keeps the whole builder (one field per parameter) and its
+/// unpacked values in the future it returns, and moves them around with it: 3 KiB for an
+/// address search. This makes `send` build the request before it returns, so the future holds
+/// only the finished request. The steps up to `let info = OperationInfo { .. }` run in a closure
+/// (their `?`s return from it), and the future starts with that closure's result.
+pub fn eager_request_build(file: &mut syn::File) -> usize {
+    struct Eager(usize);
+    impl VisitMut for Eager {
+        fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+            visit_mut::visit_item_impl_mut(self, item);
+            let Some(lifetime) = item.generics.lifetimes().next().map(|l| l.lifetime.clone()) else { return };
+            for member in &mut item.items {
+                if let syn::ImplItem::Fn(send) = member
+                    && eager_send(send, &lifetime)
+                {
+                    self.0 += 1;
+                }
+            }
+        }
+    }
+    let mut eager = Eager(0);
+    eager.visit_file_mut(file);
+    eager.0
+}
+
+fn eager_send(send: &mut syn::ImplItemFn, lifetime: &syn::Lifetime) -> bool {
+    if send.sig.ident != "send" || send.sig.asyncness.is_none() {
+        return false;
+    }
+    let syn::ReturnType::Type(_, output) = &send.sig.output else { return false };
+    let Some(error) = result_error_type(output) else { return false };
+    let Some(split) = send.block.stmts.iter().position(|stmt| stmt.to_token_stream().to_string().starts_with("let info = OperationInfo")) else { return false };
+    let build = &send.block.stmts[..split];
+    let call = &send.block.stmts[split..];
+    let output = output.clone();
+    send.sig.asyncness = None;
+    send.sig.output = parse_quote!(-> impl ::std::future::Future<Output = #output> + #lifetime);
+    send.block = parse_quote!({
+        let built = (move || -> ::std::result::Result<(_, ::reqwest::Request), #error> {
+            #(#build)*
+            Ok((client, request))
+        })();
+        async move {
+            let (client, mut request) = built?;
+            #(#call)*
+        }
+    });
+    true
+}
+
+/// `E` of a `Result<T, E>` type.
+fn result_error_type(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last().filter(|s| s.ident == "Result")?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.iter().nth(1)? {
+        syn::GenericArgument::Type(error) => Some(error.clone()),
+        _ => None,
+    }
 }
 
 fn binds_request(local: &Local) -> bool {
@@ -267,6 +349,70 @@ mod tests {
         };
         let unchanged = pretty(before.clone());
         assert_eq!(run(one_query_write, before), (0, unchanged));
+    }
+
+    #[test]
+    fn responses_are_read_without_copying_their_headers() {
+        let before: syn::File = parse_quote! {
+            async fn send() {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    404u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                    101u16 => ResponseValue::upgrade(response).await,
+                }
+            }
+        };
+        let after: syn::File = parse_quote! {
+            async fn send() {
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    404u16 => Err(Error::ErrorResponse(::bt_core::response_value(response).await?)),
+                    101u16 => ResponseValue::upgrade(response).await,
+                }
+            }
+        };
+        assert_eq!(run(response_headers_moved, before), (2, pretty(after)));
+    }
+
+    #[test]
+    fn send_builds_the_request_before_it_returns_a_future() {
+        let before: syn::File = parse_quote! {
+            impl<'a> GetThing<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<::bt_core::BtError>> {
+                    let Self { client, id } = self;
+                    let id = id.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/thing/{}", client.baseurl, encode_path(&id.to_string()));
+                    #[allow(unused_mut)]
+                    let mut request = client.client.get(url).build()?;
+                    let info = OperationInfo { operation_id: "get_thing" };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    result
+                }
+            }
+        };
+        let after: syn::File = parse_quote! {
+            impl<'a> GetThing<'a> {
+                pub fn send(self) -> impl ::std::future::Future<Output = Result<ResponseValue<types::Thing>, Error<::bt_core::BtError>>> + 'a {
+                    let built = (move || -> ::std::result::Result<(_, ::reqwest::Request), Error<::bt_core::BtError>> {
+                        let Self { client, id } = self;
+                        let id = id.map_err(Error::InvalidRequest)?;
+                        let url = format!("{}/thing/{}", client.baseurl, encode_path(&id.to_string()));
+                        #[allow(unused_mut)]
+                        let mut request = client.client.get(url).build()?;
+                        Ok((client, request))
+                    })();
+                    async move {
+                        let (client, mut request) = built?;
+                        let info = OperationInfo { operation_id: "get_thing" };
+                        client.pre(&mut request, &info).await?;
+                        let result = client.exec(request, &info).await;
+                        result
+                    }
+                }
+            }
+        };
+        assert_eq!(run(eager_request_build, before), (1, pretty(after)));
     }
 
     #[test]

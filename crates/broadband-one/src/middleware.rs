@@ -66,7 +66,7 @@ impl HubMiddleware {
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
         let repeatable = is_safe_to_repeat(operation_id);
         let started = Instant::now();
-        let spare = request.try_clone();
+        let spare = spare_copy(&request);
         self.sent.fetch_add(1, Ordering::Relaxed);
         let first = client.execute(request);
         async move {
@@ -142,7 +142,7 @@ impl HubMiddleware {
                 }
                 Ok(response) => return Ok(finish(response)),
             };
-            spare = again.try_clone();
+            spare = spare_copy(&again);
             self.sent.fetch_add(1, Ordering::Relaxed);
             outcome = client.execute(again).await;
         }
@@ -251,6 +251,21 @@ async fn read_401(response: reqwest::Response) -> reqwest::Result<(reqwest::Resp
     Ok((rebuild_response(status, version, headers, url, body), expired))
 }
 
+/// A copy of `request` to send again if it has to be. A body-less request without a
+/// per-request timeout (every read the generated clients send) is copied field by field:
+/// `Request::try_clone` also builds and then replaces an extensions map, which costs
+/// allocations on every call. (Generated requests carry no other extensions: reqwest's only
+/// public way to set one on a built request is that timeout.)
+fn spare_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() || request.timeout().is_some() {
+        return request.try_clone();
+    }
+    let mut spare = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *spare.headers_mut() = request.headers().clone();
+    *spare.version_mut() = request.version();
+    Some(spare)
+}
+
 /// A failure where the request may not have reached BT, or BT may not have acted on it.
 fn is_transient(e: &reqwest::Error) -> bool {
     e.is_connect() || e.is_timeout() || e.is_request()
@@ -288,6 +303,20 @@ mod tests {
         }
         assert!(!super::is_safe_to_repeat("create_product_order"));
         assert!(!super::is_safe_to_repeat("create_appointment"));
+    }
+
+    #[test]
+    fn a_spare_copy_is_the_same_request() {
+        let mut get = reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1:9/x?a=1".parse().expect("static url"));
+        get.headers_mut().insert(AUTHORIZATION, HeaderValue::from_static("Bearer t"));
+        let copy = spare_copy(&get).expect("copied");
+        assert_eq!((copy.method(), copy.url(), copy.headers(), copy.version()), (get.method(), get.url(), get.headers(), get.version()));
+        let mut timed = reqwest::Request::new(reqwest::Method::POST, "http://127.0.0.1:9/x".parse().expect("static url"));
+        *timed.timeout_mut() = Some(Duration::from_secs(5));
+        *timed.body_mut() = Some(reqwest::Body::from("{}"));
+        let copy = spare_copy(&timed).expect("copied");
+        assert_eq!(copy.timeout(), Some(&Duration::from_secs(5)));
+        assert_eq!(copy.body().and_then(|b| b.as_bytes()), Some(&b"{}"[..]));
     }
 
     /// Every call allocates the futures `prepare` and `execute` return. Keeping them well under

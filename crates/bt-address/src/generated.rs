@@ -4442,204 +4442,219 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/geographicAddressManagement/v1/geographicAddress`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::GeographicAddress>>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self {
-                client,
-                address_source,
-                building_name,
-                city,
-                id,
-                is_fuzzy_match,
-                is_site_classification_required,
-                is_spatial_ref_bng,
-                is_techonology_markers_required,
-                locality,
-                postcode,
-                street_name,
-                street_nr,
-                sub_building,
-                sub_locality,
-                sub_street,
-                uprn,
-                apigw_client_id,
-                apigw_tracking_header,
-                recaptcha_response_token,
-                udid,
-                bt_duns,
-            } = self;
-            let address_source = address_source.map_err(Error::InvalidRequest)?;
-            let building_name = building_name.map_err(Error::InvalidRequest)?;
-            let city = city.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let is_fuzzy_match = is_fuzzy_match.map_err(Error::InvalidRequest)?;
-            let is_site_classification_required = is_site_classification_required
-                .map_err(Error::InvalidRequest)?;
-            let is_spatial_ref_bng = is_spatial_ref_bng.map_err(Error::InvalidRequest)?;
-            let is_techonology_markers_required = is_techonology_markers_required
-                .map_err(Error::InvalidRequest)?;
-            let locality = locality.map_err(Error::InvalidRequest)?;
-            let postcode = postcode.map_err(Error::InvalidRequest)?;
-            let street_name = street_name.map_err(Error::InvalidRequest)?;
-            let street_nr = street_nr.map_err(Error::InvalidRequest)?;
-            let sub_building = sub_building.map_err(Error::InvalidRequest)?;
-            let sub_locality = sub_locality.map_err(Error::InvalidRequest)?;
-            let sub_street = sub_street.map_err(Error::InvalidRequest)?;
-            let uprn = uprn.map_err(Error::InvalidRequest)?;
-            let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let recaptcha_response_token = recaptcha_response_token
-                .map_err(Error::InvalidRequest)?;
-            let udid = udid.map_err(Error::InvalidRequest)?;
-            let bt_duns = bt_duns.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/geographicAddressManagement/v1/geographicAddress", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
-            if let Some(value) = apigw_client_id {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = recaptcha_response_token {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "recaptcha-response-token",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = udid {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("udid"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = bt_duns {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("btduns"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            ::bt_core::write_query(
-                    &mut request,
-                    |query| {
-                        query.push("addressSource", &address_source)?;
-                        query.push("buildingName", &building_name)?;
-                        query.push("city", &city)?;
-                        query.push("id", &id)?;
-                        query.push("isFuzzyMatch", &is_fuzzy_match)?;
-                        query
-                            .push(
-                                "isSiteClassificationRequired",
-                                &is_site_classification_required,
-                            )?;
-                        query.push("isSpatialRefBng", &is_spatial_ref_bng)?;
-                        query
-                            .push(
-                                "isTechonologyMarkersRequired",
-                                &is_techonology_markers_required,
-                            )?;
-                        query.push("locality", &locality)?;
-                        query.push("postcode", &postcode)?;
-                        query.push("streetName", &street_name)?;
-                        query.push("streetNr", &street_nr)?;
-                        query.push("subBuilding", &sub_building)?;
-                        query.push("subLocality", &sub_locality)?;
-                        query.push("subStreet", &sub_street)?;
-                        query.push("uprn", &uprn)?;
-                        Ok(())
-                    },
-                )
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "get_geographic_address",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<::std::vec::Vec<types::GeographicAddress>>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self {
+                    client,
+                    address_source,
+                    building_name,
+                    city,
+                    id,
+                    is_fuzzy_match,
+                    is_site_classification_required,
+                    is_spatial_ref_bng,
+                    is_techonology_markers_required,
+                    locality,
+                    postcode,
+                    street_name,
+                    street_nr,
+                    sub_building,
+                    sub_locality,
+                    sub_street,
+                    uprn,
+                    apigw_client_id,
+                    apigw_tracking_header,
+                    recaptcha_response_token,
+                    udid,
+                    bt_duns,
+                } = self;
+                let address_source = address_source.map_err(Error::InvalidRequest)?;
+                let building_name = building_name.map_err(Error::InvalidRequest)?;
+                let city = city.map_err(Error::InvalidRequest)?;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let is_fuzzy_match = is_fuzzy_match.map_err(Error::InvalidRequest)?;
+                let is_site_classification_required = is_site_classification_required
+                    .map_err(Error::InvalidRequest)?;
+                let is_spatial_ref_bng = is_spatial_ref_bng
+                    .map_err(Error::InvalidRequest)?;
+                let is_techonology_markers_required = is_techonology_markers_required
+                    .map_err(Error::InvalidRequest)?;
+                let locality = locality.map_err(Error::InvalidRequest)?;
+                let postcode = postcode.map_err(Error::InvalidRequest)?;
+                let street_name = street_name.map_err(Error::InvalidRequest)?;
+                let street_nr = street_nr.map_err(Error::InvalidRequest)?;
+                let sub_building = sub_building.map_err(Error::InvalidRequest)?;
+                let sub_locality = sub_locality.map_err(Error::InvalidRequest)?;
+                let sub_street = sub_street.map_err(Error::InvalidRequest)?;
+                let uprn = uprn.map_err(Error::InvalidRequest)?;
+                let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let recaptcha_response_token = recaptcha_response_token
+                    .map_err(Error::InvalidRequest)?;
+                let udid = udid.map_err(Error::InvalidRequest)?;
+                let bt_duns = bt_duns.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/geographicAddressManagement/v1/geographicAddress", client
+                    .baseurl,
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+                if let Some(value) = apigw_client_id {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-client-id",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = recaptcha_response_token {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "recaptcha-response-token",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = udid {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static("udid"),
+                            value.to_string().try_into()?,
+                        );
                 }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = bt_duns {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static("btduns"),
+                            value.to_string().try_into()?,
+                        );
                 }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                    .headers(header_map)
+                    .build()?;
+                ::bt_core::write_query(
+                        &mut request,
+                        |query| {
+                            query.push("addressSource", &address_source)?;
+                            query.push("buildingName", &building_name)?;
+                            query.push("city", &city)?;
+                            query.push("id", &id)?;
+                            query.push("isFuzzyMatch", &is_fuzzy_match)?;
+                            query
+                                .push(
+                                    "isSiteClassificationRequired",
+                                    &is_site_classification_required,
+                                )?;
+                            query.push("isSpatialRefBng", &is_spatial_ref_bng)?;
+                            query
+                                .push(
+                                    "isTechonologyMarkersRequired",
+                                    &is_techonology_markers_required,
+                                )?;
+                            query.push("locality", &locality)?;
+                            query.push("postcode", &postcode)?;
+                            query.push("streetName", &street_name)?;
+                            query.push("streetNr", &street_nr)?;
+                            query.push("subBuilding", &sub_building)?;
+                            query.push("subLocality", &sub_locality)?;
+                            query.push("subStreet", &sub_street)?;
+                            query.push("uprn", &uprn)?;
+                            Ok(())
+                        },
                     )
+                    .map_err(Error::InvalidRequest)?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "get_geographic_address",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    404u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -4734,113 +4749,125 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/geographicAddressManagement/v1/geographicAddress`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateGeographicAddressResponse>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self { client, apigw_tracking_header, bt_duns, target, body } = self;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let bt_duns = bt_duns.map_err(Error::InvalidRequest)?;
-            let target = target.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateGeographicAddressRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/geographicAddressManagement/v1/geographicAddress", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = bt_duns {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("btduns"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = target {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("target"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_geographic_address",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateGeographicAddressResponse>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, apigw_tracking_header, bt_duns, target, body } = self;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let bt_duns = bt_duns.map_err(Error::InvalidRequest)?;
+                let target = target.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateGeographicAddressRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/geographicAddressManagement/v1/geographicAddress", client
+                    .baseurl,
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = bt_duns {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static("btduns"),
+                            value.to_string().try_into()?,
+                        );
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = target {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static("target"),
+                            value.to_string().try_into()?,
+                        );
                 }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "create_geographic_address",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    201u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }

@@ -2179,107 +2179,118 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/appointmentManagement/v4/appointment`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Appointment>, Error<::bt_core::BtError>> {
-            let Self { client, apigw_tracking_header, product_family, body } = self;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let product_family = product_family.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAppointmentRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/appointmentManagement/v4/appointment", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            if let Some(value) = apigw_tracking_header {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<types::Appointment>, Error<::bt_core::BtError>>,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, apigw_tracking_header, product_family, body } = self;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let product_family = product_family.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateAppointmentRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/appointmentManagement/v4/appointment", client.baseurl,
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
+                }
                 header_map
                     .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
+                        ::reqwest::header::HeaderName::from_static("productfamily"),
+                        product_family.to_string().try_into()?,
                     );
-            }
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("productfamily"),
-                    product_family.to_string().try_into()?,
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_appointment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "create_appointment",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    201u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    415u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -2356,109 +2367,121 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/appointmentManagement/v4/searchTimeSlot`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SearchTimeSlotResponse>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self { client, apigw_tracking_header, product_family, body } = self;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let product_family = product_family.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::SearchTimeSlotRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/appointmentManagement/v4/searchTimeSlot", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            if let Some(value) = apigw_tracking_header {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SearchTimeSlotResponse>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, apigw_tracking_header, product_family, body } = self;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let product_family = product_family.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::SearchTimeSlotRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/appointmentManagement/v4/searchTimeSlot", client.baseurl,
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
+                }
                 header_map
                     .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
+                        ::reqwest::header::HeaderName::from_static("productfamily"),
+                        product_family.to_string().try_into()?,
                     );
-            }
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("productfamily"),
-                    product_family.to_string().try_into()?,
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "post_search_appointment",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "post_search_appointment",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    201u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    415u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }

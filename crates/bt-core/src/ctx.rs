@@ -1,6 +1,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::sync::Arc;
 
 /// A boxed, sendable future; the return type of [`Middleware`] methods.
@@ -72,15 +73,35 @@ impl Ctx {
     }
 
     /// Sends `request` through the middleware, or directly when there is none.
-    pub async fn execute(
-        &self,
-        client: &reqwest::Client,
+    ///
+    /// Not an `async fn`: that would keep its own copy of the request beside the future it
+    /// awaits, and every generated call allocates or carries this future.
+    pub fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
         match &self.middleware {
-            Some(middleware) => middleware.execute(client, request, operation_id).await,
-            None => client.execute(request).await,
+            Some(middleware) => Execution::Middleware(middleware.execute(client, request, operation_id)),
+            None => Execution::Direct(client.execute(request)),
+        }
+    }
+}
+
+/// [`Ctx::execute`]'s future: the middleware's, or reqwest's own.
+enum Execution<'a, F> {
+    Middleware(BoxFuture<'a, reqwest::Result<reqwest::Response>>),
+    Direct(F),
+}
+
+impl<F: Future<Output = reqwest::Result<reqwest::Response>> + Unpin> Future for Execution<'_, F> {
+    type Output = reqwest::Result<reqwest::Response>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Execution::Middleware(future) => future.as_mut().poll(cx),
+            Execution::Direct(future) => Pin::new(future).poll(cx),
         }
     }
 }

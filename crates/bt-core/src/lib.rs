@@ -17,12 +17,14 @@ pub mod environment;
 mod error;
 mod hooks;
 mod query;
+mod response;
 
 pub use ctx::{BoxFuture, Ctx, Middleware};
 pub use environment::{ApiFamily, Environment};
 pub use error::{ApigeeFault, BtError};
 pub use hooks::{TRACKING_HEADER, TRACKING_HEADER_NAME, normalise_error_body, prepare_request, rebuild_response};
 pub use query::{QueryWriter, write_query};
+pub use response::response_value;
 
 #[doc(hidden)]
 pub mod __private {
@@ -57,7 +59,11 @@ macro_rules! impl_hooks {
                 let ctx = <$client as $crate::__private::ClientInfo<$crate::Ctx>>::inner(self);
                 let client = <$client as $crate::__private::ClientInfo<$crate::Ctx>>::client(self);
                 let response = ctx.execute(client, request, info.operation_id).await?;
-                $crate::normalise_error_body(response).await
+                if !(response.status().is_client_error() || response.status().is_server_error()) {
+                    return Ok(response);
+                }
+                // Boxed: only error answers need it, and it would enlarge every call's future.
+                ::std::boxed::Box::pin($crate::normalise_error_body(response)).await
             }
         }
     };

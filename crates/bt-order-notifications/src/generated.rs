@@ -3771,62 +3771,75 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/listener/productOrderCreateEvent`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EventAcknowledgement>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ProductOrderEvent::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/listener/productOrderCreateEvent", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "listen_to_product_order_create_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::EventAcknowledgement>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::ProductOrderEvent::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/listener/productOrderCreateEvent", client.baseurl,
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "listen_to_product_order_create_event",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    413u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                413u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -3870,62 +3883,73 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/listener/productOrderEvent`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EventAcknowledgement>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ProductOrderEvent::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/listener/productOrderEvent", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "notify_product_order_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::EventAcknowledgement>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::ProductOrderEvent::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/listener/productOrderEvent", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "notify_product_order_event",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    413u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                413u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -3969,64 +3993,75 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/listener/productOrderStateChangeEvent`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EventAcknowledgement>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::ProductOrderEvent::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/listener/productOrderStateChangeEvent", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "listen_to_product_order_state_change_event",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::EventAcknowledgement>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::ProductOrderEvent::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/listener/productOrderStateChangeEvent", client.baseurl,
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "listen_to_product_order_state_change_event",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    413u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                413u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }

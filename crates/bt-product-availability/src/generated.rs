@@ -2157,120 +2157,131 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/productOfferingQualification/v4/productOfferingQualification`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ProductOfferingQualification>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self { client, apigw_tracking_header, body } = self;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ProductOfferingQualificationRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/productOfferingQualification/v4/productOfferingQualification", client
-                .baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_product_offering_qualification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ProductOfferingQualification>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, apigw_tracking_header, body } = self;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::ProductOfferingQualificationRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/productOfferingQualification/v4/productOfferingQualification",
+                    client.baseurl,
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "create_product_offering_qualification",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    201u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    415u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    504u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }

@@ -1234,118 +1234,129 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/productInventory/v4/product`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::InventoryProduct>>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self { client, service_id, apigw_tracking_header } = self;
-            let service_id = service_id.map_err(Error::InvalidRequest)?;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/productInventory/v4/product", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            ::bt_core::write_query(
-                    &mut request,
-                    |query| {
-                        query.push("serviceId", &service_id)?;
-                        Ok(())
-                    },
-                )
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "list_product",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<::std::vec::Vec<types::InventoryProduct>>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self { client, service_id, apigw_tracking_header } = self;
+                let service_id = service_id.map_err(Error::InvalidRequest)?;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/productInventory/v4/product", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                    .headers(header_map)
+                    .build()?;
+                ::bt_core::write_query(
+                        &mut request,
+                        |query| {
+                            query.push("serviceId", &service_id)?;
+                            Ok(())
+                        },
                     )
+                    .map_err(Error::InvalidRequest)?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "list_product",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    404u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    504u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }

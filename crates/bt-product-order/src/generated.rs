@@ -4629,141 +4629,156 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/productOrderingManagement/v4/cancelProductOrder`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<::bt_core::BtError>> {
-            let Self {
-                client,
-                apigw_client_id,
-                apigw_tracking_header,
-                product_family,
-                body,
-            } = self;
-            let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let product_family = product_family.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CancelProductOrderCreate::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/productOrderingManagement/v4/cancelProductOrder", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            if let Some(value) = apigw_client_id {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("productfamily"),
-                    product_family.to_string().try_into()?,
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<()>, Error<::bt_core::BtError>>,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self {
+                    client,
+                    apigw_client_id,
+                    apigw_tracking_header,
+                    product_family,
+                    body,
+                } = self;
+                let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let product_family = product_family.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CancelProductOrderCreate::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/productOrderingManagement/v4/cancelProductOrder", client.baseurl,
                 );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_cancel_product_order",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                if let Some(value) = apigw_client_id {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-client-id",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("productfamily"),
+                        product_family.to_string().try_into()?,
+                    );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "create_cancel_product_order",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    201u16 => Ok(ResponseValue::empty(response)),
+                    202u16 => Ok(ResponseValue::empty(response)),
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    404u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    409u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    415u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -4843,133 +4858,146 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/productOrderingManagement/v4/productOrder`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::ProductOrder>>,
-            Error<::bt_core::BtError>,
-        > {
-            let Self {
-                client,
-                external_id,
-                apigw_client_id,
-                apigw_tracking_header,
-                product_family,
-            } = self;
-            let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let product_family = product_family.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/productOrderingManagement/v4/productOrder", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            if let Some(value) = apigw_client_id {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("productfamily"),
-                    product_family.to_string().try_into()?,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<::std::vec::Vec<types::ProductOrder>>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self {
+                    client,
+                    external_id,
+                    apigw_client_id,
+                    apigw_tracking_header,
+                    product_family,
+                } = self;
+                let external_id = external_id.map_err(Error::InvalidRequest)?;
+                let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let product_family = product_family.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/productOrderingManagement/v4/productOrder", client.baseurl,
                 );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            ::bt_core::write_query(
-                    &mut request,
-                    |query| {
-                        query.push("externalId", &external_id)?;
-                        Ok(())
-                    },
-                )
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "list_product_order",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                if let Some(value) = apigw_client_id {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-client-id",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("productfamily"),
+                        product_family.to_string().try_into()?,
+                    );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                    .headers(header_map)
+                    .build()?;
+                ::bt_core::write_query(
+                        &mut request,
+                        |query| {
+                            query.push("externalId", &external_id)?;
+                            Ok(())
+                        },
                     )
+                    .map_err(Error::InvalidRequest)?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "list_product_order",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    404u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -5060,133 +5088,148 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/productOrderingManagement/v4/productOrder`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<::bt_core::BtError>> {
-            let Self {
-                client,
-                apigw_client_id,
-                apigw_tracking_header,
-                product_family,
-                body,
-            } = self;
-            let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let product_family = product_family.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ProductOrderCreate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/productOrderingManagement/v4/productOrder", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            if let Some(value) = apigw_client_id {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("productfamily"),
-                    product_family.to_string().try_into()?,
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<()>, Error<::bt_core::BtError>>,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self {
+                    client,
+                    apigw_client_id,
+                    apigw_tracking_header,
+                    product_family,
+                    body,
+                } = self;
+                let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let product_family = product_family.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::ProductOrderCreate::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/productOrderingManagement/v4/productOrder", client.baseurl,
                 );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_product_order",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => Ok(ResponseValue::empty(response)),
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                if let Some(value) = apigw_client_id {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-client-id",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("productfamily"),
+                        product_family.to_string().try_into()?,
+                    );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "create_product_order",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    201u16 => Ok(ResponseValue::empty(response)),
+                    202u16 => Ok(ResponseValue::empty(response)),
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    409u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    415u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -5265,123 +5308,139 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/productOrderingManagement/v4/productOrder/{id}`
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::ProductOrder>, Error<::bt_core::BtError>> {
-            let Self {
-                client,
-                id,
-                apigw_client_id,
-                apigw_tracking_header,
-                product_family,
-            } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let product_family = product_family.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/productOrderingManagement/v4/productOrder/{}", client.baseurl,
-                encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            if let Some(value) = apigw_client_id {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("productfamily"),
-                    product_family.to_string().try_into()?,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ProductOrder>,
+                Error<::bt_core::BtError>,
+            >,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self {
+                    client,
+                    id,
+                    apigw_client_id,
+                    apigw_tracking_header,
+                    product_family,
+                } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let product_family = product_family.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/productOrderingManagement/v4/productOrder/{}", client.baseurl,
+                    encode_path(& id.to_string()),
                 );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "retrieve_product_order",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                if let Some(value) = apigw_client_id {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-client-id",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("productfamily"),
+                        product_family.to_string().try_into()?,
+                    );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "retrieve_product_order",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ::bt_core::response_value(response).await,
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    404u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -5486,143 +5545,158 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/productOrderingManagement/v4/productOrder/{id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<::bt_core::BtError>> {
-            let Self {
-                client,
-                id,
-                apigw_client_id,
-                apigw_tracking_header,
-                product_family,
-                body,
-            } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
-            let apigw_tracking_header = apigw_tracking_header
-                .map_err(Error::InvalidRequest)?;
-            let product_family = product_family.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ProductOrderUpdate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/productOrderingManagement/v4/productOrder/{}", client.baseurl,
-                encode_path(& id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            if let Some(value) = apigw_client_id {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static("apigw-client-id"),
-                        value.to_string().try_into()?,
-                    );
-            }
-            if let Some(value) = apigw_tracking_header {
-                header_map
-                    .append(
-                        ::reqwest::header::HeaderName::from_static(
-                            "apigw-tracking-header",
-                        ),
-                        value.to_string().try_into()?,
-                    );
-            }
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("productfamily"),
-                    product_family.to_string().try_into()?,
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<()>, Error<::bt_core::BtError>>,
+        > + 'a {
+            let built = (move || -> ::std::result::Result<
+                (_, ::reqwest::Request),
+                Error<::bt_core::BtError>,
+            > {
+                let Self {
+                    client,
+                    id,
+                    apigw_client_id,
+                    apigw_tracking_header,
+                    product_family,
+                    body,
+                } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let apigw_client_id = apigw_client_id.map_err(Error::InvalidRequest)?;
+                let apigw_tracking_header = apigw_tracking_header
+                    .map_err(Error::InvalidRequest)?;
+                let product_family = product_family.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::ProductOrderUpdate::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/productOrderingManagement/v4/productOrder/{}", client.baseurl,
+                    encode_path(& id.to_string()),
                 );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "patch_product_order",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                if let Some(value) = apigw_client_id {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-client-id",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                if let Some(value) = apigw_tracking_header {
+                    header_map
+                        .append(
+                            ::reqwest::header::HeaderName::from_static(
+                                "apigw-tracking-header",
+                            ),
+                            value.to_string().try_into()?,
+                        );
                 }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
+                header_map
+                    .append(
+                        ::reqwest::header::HeaderName::from_static("productfamily"),
+                        product_family.to_string().try_into()?,
+                    );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
                     )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                Ok((client, request))
+            })();
+            async move {
+                let (client, mut request) = built?;
+                let info = OperationInfo {
+                    operation_id: "patch_product_order",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => Ok(ResponseValue::empty(response)),
+                    202u16 => Ok(ResponseValue::empty(response)),
+                    400u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    401u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    403u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    404u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    405u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    409u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    415u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    429u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    500u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    503u16 => {
+                        Err(
+                            Error::ErrorResponse(
+                                ::bt_core::response_value(response).await?,
+                            ),
+                        )
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
                 }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
