@@ -21,6 +21,7 @@ pub struct Rewrite {
 pub const REWRITES: &[Rewrite] = &[
     Rewrite { name: "drop-api-version-header", run: drop_api_version_header },
     Rewrite { name: "static-header-names", run: static_header_names },
+    Rewrite { name: "lazy-header-map", run: lazy_header_map },
     Rewrite { name: "one-query-write", run: one_query_write },
     Rewrite { name: "response-headers-moved", run: response_headers_moved },
     Rewrite { name: "eager-request-build", run: eager_request_build },
@@ -77,6 +78,26 @@ pub fn static_header_names(file: &mut syn::File) -> usize {
     let mut namer = Namer(0);
     namer.visit_file_mut(file);
     namer.0
+}
+
+/// progenitor sizes each call's header map for every header parameter the operation has, so
+/// it allocates even when the call sets none of them (the usual case: they are optional). An
+/// empty `HeaderMap::new()` allocates only when a header goes in.
+pub fn lazy_header_map(file: &mut syn::File) -> usize {
+    struct Lazy(usize);
+    impl VisitMut for Lazy {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            visit_mut::visit_expr_call_mut(self, call);
+            let path = call.func.to_token_stream().to_string().replace(' ', "");
+            if path.ends_with("header::HeaderMap::with_capacity") {
+                *call = parse_quote!(::reqwest::header::HeaderMap::new());
+                self.0 += 1;
+            }
+        }
+    }
+    let mut lazy = Lazy(0);
+    lazy.visit_file_mut(file);
+    lazy.0
 }
 
 /// RFC 9110 `tchar`, lower case (what `HeaderName::from_static` accepts).
@@ -300,6 +321,23 @@ mod tests {
             }
         };
         assert_eq!(run(static_header_names, before), (1, pretty(after)));
+    }
+
+    #[test]
+    fn the_header_map_is_not_allocated_up_front() {
+        let before: syn::File = parse_quote! {
+            fn send() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                let other = Vec::with_capacity(4usize);
+            }
+        };
+        let after: syn::File = parse_quote! {
+            fn send() {
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                let other = Vec::with_capacity(4usize);
+            }
+        };
+        assert_eq!(run(lazy_header_map, before), (1, pretty(after)));
     }
 
     #[test]

@@ -4508,7 +4508,7 @@ pub mod builder {
                     "{}/geographicAddressManagement/v1/geographicAddress", client
                     .baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_client_id {
                     header_map
                         .append(
@@ -4776,7 +4776,7 @@ pub mod builder {
                     "{}/geographicAddressManagement/v1/geographicAddress", client
                     .baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_tracking_header {
                     header_map
                         .append(

@@ -2201,7 +2201,7 @@ pub mod builder {
                 let url = format!(
                     "{}/appointmentManagement/v4/appointment", client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_tracking_header {
                     header_map
                         .append(
@@ -2392,7 +2392,7 @@ pub mod builder {
                 let url = format!(
                     "{}/appointmentManagement/v4/searchTimeSlot", client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_tracking_header {
                     header_map
                         .append(

@@ -1504,7 +1504,7 @@ pub mod builder {
                 let apigw_tracking_header = apigw_tracking_header
                     .map_err(Error::InvalidRequest)?;
                 let url = format!("{}/v1/line-availability/line", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_tracking_header {
                     header_map
                         .append(

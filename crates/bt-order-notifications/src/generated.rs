@@ -3792,7 +3792,7 @@ pub mod builder {
                 let url = format!(
                     "{}/listener/productOrderCreateEvent", client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -3902,7 +3902,7 @@ pub mod builder {
                     })
                     .map_err(Error::InvalidRequest)?;
                 let url = format!("{}/listener/productOrderEvent", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -4014,7 +4014,7 @@ pub mod builder {
                 let url = format!(
                     "{}/listener/productOrderStateChangeEvent", client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 #[allow(unused_mut)]
                 let mut request = client
                     .client

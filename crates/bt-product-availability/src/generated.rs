@@ -2182,7 +2182,7 @@ pub mod builder {
                     "{}/productOfferingQualification/v4/productOfferingQualification",
                     client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_tracking_header {
                     header_map
                         .append(

@@ -4658,7 +4658,7 @@ pub mod builder {
                 let url = format!(
                     "{}/productOrderingManagement/v4/cancelProductOrder", client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_client_id {
                     header_map
                         .append(
@@ -4885,7 +4885,7 @@ pub mod builder {
                 let url = format!(
                     "{}/productOrderingManagement/v4/productOrder", client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_client_id {
                     header_map
                         .append(
@@ -5116,7 +5116,7 @@ pub mod builder {
                 let url = format!(
                     "{}/productOrderingManagement/v4/productOrder", client.baseurl,
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_client_id {
                     header_map
                         .append(
@@ -5336,7 +5336,7 @@ pub mod builder {
                     "{}/productOrderingManagement/v4/productOrder/{}", client.baseurl,
                     encode_path(& id.to_string()),
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_client_id {
                     header_map
                         .append(
@@ -5576,7 +5576,7 @@ pub mod builder {
                     "{}/productOrderingManagement/v4/productOrder/{}", client.baseurl,
                     encode_path(& id.to_string()),
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+                let mut header_map = ::reqwest::header::HeaderMap::new();
                 if let Some(value) = apigw_client_id {
                     header_map
                         .append(
