@@ -1,19 +1,17 @@
 //! The authenticated Hub client: one generated client per API, sharing a token and a runtime.
 
-use std::sync::Arc;
-
 use std::future::Future;
+use std::sync::Arc;
 
 use bt_core::{BtError, Ctx};
 use progenitor_client::{Error as ApiError, ResponseValue};
 
 use crate::call::{self, CallRecord};
-use crate::validate;
-
 use crate::config::{Api, HubConfig};
 use crate::error::{HubError, Result};
 use crate::middleware::HubMiddleware;
 use crate::token::TokenSource;
+use crate::validate;
 
 struct Inner {
     config: HubConfig,
@@ -149,7 +147,6 @@ impl Hub {
     pub(crate) fn api_client_id(&self) -> &str {
         self.inner.config.api_client_id.as_deref().unwrap_or(&self.inner.config.client_id)
     }
-
 }
 
 pub(crate) type ApiResult<T> = std::result::Result<ResponseValue<T>, ApiError<BtError>>;

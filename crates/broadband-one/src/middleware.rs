@@ -173,14 +173,11 @@ impl HubMiddleware {
 impl Middleware for HubMiddleware {
     fn prepare<'a>(&'a self, request: &'a mut reqwest::Request, _operation_id: &'static str) -> BoxFuture<'a, Result<(), String>> {
         if let Some(bearer) = self.tokens.cached_bearer() {
-            request.headers_mut().insert(AUTHORIZATION, bearer);
-            call::stamp_tracking_id(request);
+            stamp(request, bearer);
             return Box::pin(Prepared);
         }
         Box::pin(async move {
-            let bearer = self.tokens.bearer().await.map_err(|e| e.to_string())?;
-            request.headers_mut().insert(AUTHORIZATION, bearer);
-            call::stamp_tracking_id(request);
+            stamp(request, self.tokens.bearer().await.map_err(|e| e.to_string())?);
             Ok(())
         })
     }
@@ -198,16 +195,14 @@ impl Middleware for HubMiddleware {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        if !span.is_disabled()
-            && let Some(id) = request.headers().get(&TRACKING_HEADER_NAME).and_then(|v| v.to_str().ok())
-        {
+        if span.is_disabled() {
+            // Nobody listens at INFO: skip the span's clock reads and bookkeeping on every call.
+            return Box::pin(self.send(client, request, operation_id));
+        }
+        if let Some(id) = request.headers().get(&TRACKING_HEADER_NAME).and_then(|v| v.to_str().ok()) {
             span.record("tracking_id", id);
         }
         let call = self.send(client, request, operation_id);
-        if span.is_disabled() {
-            // Nobody listens at INFO: skip the span's clock reads and bookkeeping on every call.
-            return Box::pin(call);
-        }
         Box::pin(
             async move {
                 let started = Instant::now();
@@ -223,6 +218,12 @@ impl Middleware for HubMiddleware {
             .instrument(span),
         )
     }
+}
+
+/// Puts the bearer token on the request and notes its tracking id in the call's record.
+fn stamp(request: &mut reqwest::Request, bearer: HeaderValue) {
+    request.headers_mut().insert(AUTHORIZATION, bearer);
+    call::stamp_tracking_id(request);
 }
 
 /// A request already prepared. Zero-sized, so boxing it allocates nothing: with a token in hand

@@ -1,15 +1,13 @@
 //! OAuth 2 client credentials: fetched lazily, cached, refreshed before expiry, single-flight.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex, PoisonError};
 use std::time::Duration;
 
 use base64::Engine;
 use bt_oauth::types::{AccessTokenRequest, AccessTokenResponse, GrantType};
 use rand::Rng;
 use reqwest::header::HeaderValue;
-use std::sync::{Mutex as StdMutex, PoisonError};
-
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 

@@ -44,6 +44,11 @@ pub async fn prepare_request(
     }
 }
 
+/// A 4xx or 5xx: the answers [`normalise_error_body`] may rewrite.
+pub fn is_error_status(status: reqwest::StatusCode) -> bool {
+    status.is_client_error() || status.is_server_error()
+}
+
 /// Makes sure an error response carries a JSON body that parses as [`BtError`].
 ///
 /// progenitor reports an error body that is not JSON as `InvalidResponsePayload`, which has no
@@ -52,7 +57,7 @@ pub async fn prepare_request(
 /// with the status and headers intact. Success responses and JSON error bodies pass untouched.
 pub async fn normalise_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !is_error_status(status) {
         return Ok(response);
     }
     let version = response.version();

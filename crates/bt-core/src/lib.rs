@@ -22,7 +22,7 @@ mod response;
 pub use ctx::{BoxFuture, Ctx, Middleware};
 pub use environment::{ApiFamily, Environment};
 pub use error::{ApigeeFault, BtError};
-pub use hooks::{TRACKING_HEADER, TRACKING_HEADER_NAME, normalise_error_body, prepare_request, rebuild_response};
+pub use hooks::{TRACKING_HEADER, TRACKING_HEADER_NAME, is_error_status, normalise_error_body, prepare_request, rebuild_response};
 pub use query::{QueryWriter, write_query};
 pub use response::response_value;
 
@@ -59,7 +59,7 @@ macro_rules! impl_hooks {
                 let ctx = <$client as $crate::__private::ClientInfo<$crate::Ctx>>::inner(self);
                 let client = <$client as $crate::__private::ClientInfo<$crate::Ctx>>::client(self);
                 let response = ctx.execute(client, request, info.operation_id).await?;
-                if !(response.status().is_client_error() || response.status().is_server_error()) {
+                if !$crate::is_error_status(response.status()) {
                     return Ok(response);
                 }
                 // Boxed: only error answers need it, and it would enlarge every call's future.
